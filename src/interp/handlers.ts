@@ -1,0 +1,41 @@
+// Turns an instruction's IR into an interpreter handler: a JS function specialised for one
+// instruction shape, taking the run-time operands as an array. Each distinct (entry, shape) is
+// compiled once and shared by every instruction word with that shape.
+import { generate } from 'astring';
+import type * as E from 'estree';
+import { Builder, type Val } from '../ir/ir.js';
+import { InsnCodegen } from '../ir/codegen.js';
+import { H } from '../ir/helpers.js';
+import { constDecl, id, member } from '../ir/estree.js';
+import type { Cpu } from '../cpu/state.js';
+import type { InsnDef, Decoded } from '../isa/table.js';
+
+export type Handler = (cpu: Cpu, o: number[], pc: number) => number;
+
+/** Runs an entry's `sem` on a fresh Builder with its operands as IR values. */
+export function buildIR(def: InsnDef, d: Decoded): Builder {
+  const b = new Builder();
+  const o: Record<string, Val> = {};
+  for (const name of Object.keys(d.o)) o[name] = b.opnd(name);
+  def.sem(b, o, d.s ?? {});
+  return b;
+}
+
+/** JS source of the handler for `def` in shape `d.s`. */
+export function handlerSource(def: InsnDef, d: Decoded): string {
+  const b = buildIR(def, d);
+  const cg = new InsnCodegen();
+  cg.compile(b.stmts, Object.keys(d.o));
+  const fn: E.FunctionDeclaration = {
+    type: 'FunctionDeclaration',
+    id: id(def.name),
+    params: [id('cpu'), id('o'), id('pc')],
+    body: { type: 'BlockStatement', body: [constDecl('R', member(id('cpu'), 'R')), constDecl('M', member(id('cpu'), 'mem')), ...cg.out] },
+  };
+  return generate(fn);
+}
+
+export function compileHandler(def: InsnDef, d: Decoded): Handler {
+  const src = handlerSource(def, d);
+  return new Function('H', `${src}\nreturn ${def.name};`)(H) as Handler;
+}

@@ -1,0 +1,349 @@
+// IR → JavaScript (ESTree). One generator for both engines: the interpreter uses it with
+// operands read from the decoded-operand array `o` and registers in the register file `R`;
+// the JIT subclasses the register/flag/operand/control hooks to use constants and JS locals.
+//
+// Generated-code conventions: i32 and bool values are int32 JS numbers (bool is 0 or 1), an
+// i64 is a pair of int32 locals (lo, hi), a `pc` value is a Number. Helpers are called as
+// H.name(cpu, ...args) with i64 arguments passed as two numbers; an i64 result comes back as
+// the return value (lo) plus cpu.hi.
+import type { Node, Stmt, Val } from './ir.js';
+import { hasEffect } from './ir.js';
+import { FLAG_INDEX } from '../cpu/state.js';
+import {
+  assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, isSimple, litValue, logic, member, num, ret, unary,
+  type Expr, type St,
+} from './estree.js';
+
+export type CgVal = Expr | [Expr, Expr];
+
+const TWO32 = 4294967296;
+const or0 = (e: Expr) => bin('|', e, num(0));
+const u32 = (e: Expr) => (litValue(e) !== undefined ? num(litValue(e)! >>> 0) : bin('>>>', e, num(0)));
+const toBool = (e: Expr) => or0(e);
+
+export class InsnCodegen {
+  out: St[] = [];
+  private vals = new Map<number, CgVal>();
+  private adcHi = new Map<number, Expr>();   // i64 adc result id → unsigned high sum (for C)
+  private adcSum = new Map<number, Expr>();  // i32 adc result id → unsigned sum (for C)
+  private tmp = 0;
+
+  constructor(protected prefix = 't') {}
+
+  // ----- hooks (interpreter defaults)
+  opnd(name: string, names: string[]): Expr { return index(id('o'), num(names.indexOf(name))); }
+  readReg(slot: Expr): [Expr, Expr] { return [index(id('R'), slot), index(id('R'), this.plus1(slot))]; }
+  writeReg(slot: Expr, lo: Expr, hi: Expr): void {
+    this.out.push(assign(index(id('R'), slot), lo), assign(index(id('R'), this.plus1(slot)), hi));
+  }
+  readFlag(f: 'n' | 'z' | 'c' | 'v'): Expr { return index(id('R'), num(FLAG_INDEX[f])); }
+  writeFlags(n: Expr, z: Expr, c: Expr, v: Expr): void {
+    this.out.push(assign(index(id('R'), num(FLAG_INDEX.n)), n), assign(index(id('R'), num(FLAG_INDEX.z)), z),
+      assign(index(id('R'), num(FLAG_INDEX.c)), c), assign(index(id('R'), num(FLAG_INDEX.v)), v));
+  }
+  pc(): Expr { return id('pc'); }
+  /** Leaves the instruction for `target` (a pc-typed expression), if `test` holds. */
+  emitJump(target: Expr, test?: Expr): void {
+    this.out.push(test ? ifSt(test, ret(target)) : ret(target));
+  }
+  emitExit(fn: string, args: Expr[]): void { this.out.push(ret(this.helper(fn, [this.pc(), ...args]))); }
+  emitFallthrough(): void { this.out.push(ret(bin('+', this.pc(), num(4)))); }
+
+  // ----- machinery
+  protected plus1(slot: Expr): Expr {
+    const v = litValue(slot);
+    return v !== undefined ? num(v + 1) : bin('+', slot, num(1));
+  }
+  protected fresh(init: Expr): Expr {
+    if (isSimple(init)) return init;
+    const name = `${this.prefix}${this.tmp++}`;
+    this.out.push(constDecl(name, init));
+    return id(name);
+  }
+  helper(fn: string, args: Expr[]): Expr { return call(member(id('H'), fn), [id('cpu'), ...args]); }
+  private get(v: Val): CgVal {
+    const x = this.vals.get(v.id);
+    if (x === undefined) throw new Error(`codegen: value ${v.id} used before definition`);
+    return x;
+  }
+  private e(v: Val): Expr { const x = this.get(v); if (Array.isArray(x)) throw new Error('codegen: i64 used as scalar'); return x; }
+  private p(v: Val): [Expr, Expr] { const x = this.get(v); if (!Array.isArray(x)) throw new Error('codegen: scalar used as i64'); return x; }
+  private args(vs: Val[]): Expr[] { return vs.flatMap((v) => { const x = this.get(v); return Array.isArray(x) ? x : [x]; }); }
+
+  /** Compiles one instruction's IR (dead pure values dropped). `names` orders the operands. */
+  compile(stmts: Stmt[], names: string[], fallthrough = true): void {
+    const live = liveValues(stmts);
+    let ended = false;
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'let':
+          if (live.has(s.v.id)) this.vals.set(s.v.id, this.node(s.v, s.node, names));
+          break;
+        case 'setReg': {
+          const slot = this.e(s.slot);
+          if (s.v.ty === 'i64') { const [lo, hi] = this.p(s.v); this.writeReg(slot, lo, hi); } else this.writeReg(slot, this.e(s.v), num(0));
+          break;
+        }
+        case 'setFlags': this.writeFlags(this.e(s.n), this.e(s.z), this.e(s.c), this.e(s.v)); break;
+        case 'store': {
+          const [al, ah] = this.p(s.addr);
+          this.out.push(exprSt(call(member(id('M'), memName('w', s.size, s.attrs.unpriv)), [al, ah, ...this.args([s.v])])));
+          break;
+        }
+        case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
+        case 'jump':
+          this.emitJump(this.e(s.target), s.cond ? this.e(s.cond) : undefined);
+          if (!s.cond) ended = true;
+          break;
+        case 'exit': this.emitExit(s.fn, this.args(s.args)); ended = true; break;
+      }
+      if (ended) break;
+    }
+    if (!ended && fallthrough) this.emitFallthrough();
+  }
+
+  private node(v: Val, n: Node, names: string[]): CgVal {
+    const wide = v.ty === 'i64';
+    switch (n.k) {
+      case 'opnd': return this.fresh(this.opnd(n.name, names));
+      case 'const': return wide ? [num(n.lo), num(n.hi)] : num(n.lo);
+      case 'pcrel': return this.fresh(n.off === 0 ? this.pc() : bin('+', this.pc(), num(n.off)));
+      case 'getReg': { const [lo, hi] = this.readReg(this.e(n.slot)); return [this.fresh(lo), this.fresh(hi)]; }
+      case 'getFlag': return this.fresh(this.readFlag(n.flag));
+      case 'pair': return [this.e(n.a), this.e(n.b)];
+      case 'zext': return [this.e(n.a), num(0)];
+      case 'sext': { const a = this.e(n.a); return [a, this.fresh(bin('>>', a, num(31)))]; }
+      case 'trunc': return this.p(n.a)[0];
+      case 'toPc': { const [lo, hi] = this.p(n.a); return this.fresh(bin('+', bin('*', hi, num(TWO32)), u32(lo))); }
+      case 'fromPc': {
+        const a = this.e(n.a);
+        return [this.fresh(or0(a)), this.fresh(or0(call(member(id('Math'), 'floor'), [bin('/', a, num(TWO32))])))];
+      }
+      case 'select': {
+        const c = this.e(n.c);
+        if (wide) { const [al, ah] = this.p(n.a), [bl, bh] = this.p(n.b); return [this.fresh(cond(c, al, bl)), this.fresh(cond(c, ah, bh))]; }
+        return this.fresh(cond(c, this.e(n.a), this.e(n.b)));
+      }
+      case 'cmp': return this.fresh(toBool(wide || n.a.ty === 'i64' ? this.cmp64(n.op, this.p(n.a), this.p(n.b)) : this.cmp32(n.op, this.e(n.a), this.e(n.b))));
+      case 'sextBits': return this.extBits(v, n.a, n.bits, true);
+      case 'zextBits': return this.extBits(v, n.a, n.bits, false);
+      case 'un': return wide ? this.un64(n.op, this.p(n.a)) : this.un32(n.op, this.e(n.a));
+      case 'bin': return wide ? this.bin64(n.op, this.p(n.a), n.b.ty === 'i64' ? this.p(n.b) : this.e(n.b)) : this.bin32(n.op, this.e(n.a), this.e(n.b));
+      case 'adc': {
+        const cin = this.e(n.cin);
+        if (wide) {
+          const [al, ah] = this.p(n.a), [bl, bh] = this.p(n.b);
+          const s = this.fresh(bin('+', bin('+', u32(al), u32(bl)), cin));
+          const lo = this.fresh(or0(s));
+          const s2 = this.fresh(bin('+', bin('+', u32(ah), u32(bh)), cond(bin('>', s, num(TWO32 - 1)), num(1), num(0))));
+          this.adcHi.set(v.id, s2);
+          return [lo, this.fresh(or0(s2))];
+        }
+        const s = this.fresh(bin('+', bin('+', u32(this.e(n.a)), u32(this.e(n.b))), cin));
+        this.adcSum.set(v.id, s);
+        return this.fresh(or0(s));
+      }
+      case 'adcFlag': {
+        const w64 = n.a.ty === 'i64';
+        if (n.flag === 'c') return this.fresh(toBool(bin('>', (w64 ? this.adcHi : this.adcSum).get(n.r.id)!, num(TWO32 - 1))));
+        const a = w64 ? this.p(n.a)[1] : this.e(n.a), b = w64 ? this.p(n.b)[1] : this.e(n.b), r = w64 ? this.p(n.r)[1] : this.e(n.r);
+        return this.fresh(toBool(bin('<', bin('&', bin('^', a, r), bin('^', b, r)), num(0))));
+      }
+      case 'load': {
+        const [al, ah] = this.p(n.addr);
+        const lo = this.fresh(call(member(id('M'), memName('r', n.size, n.attrs.unpriv)), [al, ah]));
+        return n.size === 8 ? [lo, this.fresh(member(id('M'), 'hi'))] : lo;
+      }
+      case 'call': {
+        const r = this.fresh(this.helper(n.fn, this.args(n.args)));
+        return wide ? [r, this.fresh(member(id('cpu'), 'hi'))] : r;
+      }
+    }
+  }
+
+  private cmp32(op: string, a: Expr, b: Expr): Expr {
+    switch (op) {
+      case 'eq': return bin('===', a, b);
+      case 'ne': return bin('!==', a, b);
+      case 'slt': return bin('<', a, b);
+      case 'sle': return bin('<=', a, b);
+      case 'ult': return bin('<', u32(a), u32(b));
+      case 'ule': return bin('<=', u32(a), u32(b));
+    }
+    throw new Error(op);
+  }
+  private cmp64(op: string, [al, ah]: [Expr, Expr], [bl, bh]: [Expr, Expr]): Expr {
+    const bZero = litValue(bl) === 0 && litValue(bh) === 0;
+    switch (op) {
+      case 'eq': return bZero ? bin('===', bin('|', al, ah), num(0)) : logic('&&', bin('===', al, bl), bin('===', ah, bh));
+      case 'ne': return bZero ? bin('!==', bin('|', al, ah), num(0)) : logic('||', bin('!==', al, bl), bin('!==', ah, bh));
+      case 'slt': if (bZero) return bin('<', ah, num(0));
+        return logic('||', bin('<', ah, bh), logic('&&', bin('===', ah, bh), bin('<', u32(al), u32(bl))));
+      case 'sle': return logic('||', bin('<', ah, bh), logic('&&', bin('===', ah, bh), bin('<=', u32(al), u32(bl))));
+      case 'ult': return logic('||', bin('<', u32(ah), u32(bh)), logic('&&', bin('===', ah, bh), bin('<', u32(al), u32(bl))));
+      case 'ule': return logic('||', bin('<', u32(ah), u32(bh)), logic('&&', bin('===', ah, bh), bin('<=', u32(al), u32(bl))));
+    }
+    throw new Error(op);
+  }
+
+  private extBits(v: Val, a: Val, bits: number, signed: boolean): CgVal {
+    if (v.ty !== 'i64') {
+      const x = this.e(a);
+      if (bits >= 32) return x;
+      return this.fresh(signed ? bin('>>', bin('<<', x, num(32 - bits)), num(32 - bits)) : bin('&', x, num(bits === 31 ? 0x7fffffff : (1 << bits) - 1)));
+    }
+    const [lo, hi] = this.p(a);
+    if (bits >= 64) return [lo, hi];
+    if (bits === 32) return signed ? [lo, this.fresh(bin('>>', lo, num(31)))] : [lo, num(0)];
+    if (bits < 32) {
+      const x = this.fresh(signed ? bin('>>', bin('<<', lo, num(32 - bits)), num(32 - bits)) : bin('&', lo, num(bits === 31 ? 0x7fffffff : (1 << bits) - 1)));
+      return [x, signed ? this.fresh(bin('>>', x, num(31))) : num(0)];
+    }
+    const hb = bits - 32;
+    return [lo, this.fresh(signed ? bin('>>', bin('<<', hi, num(32 - hb)), num(32 - hb)) : bin('&', hi, num(hb === 31 ? 0x7fffffff : (1 << hb) - 1)))];
+  }
+
+  private un32(op: string, a: Expr): Expr {
+    switch (op) {
+      case 'not': return this.fresh(unary('~', a));
+      case 'neg': return this.fresh(or0(unary('-', a)));
+      case 'clz': return this.fresh(call(member(id('Math'), 'clz32'), [a]));
+      default: return this.fresh(this.helper(`${op}_32`, [a]));
+    }
+  }
+  private un64(op: string, [lo, hi]: [Expr, Expr]): CgVal {
+    switch (op) {
+      case 'not': return [this.fresh(unary('~', lo)), this.fresh(unary('~', hi))];
+      case 'neg': {
+        const l = this.fresh(or0(unary('-', lo)));
+        return [l, this.fresh(or0(bin('-', unary('~', hi), cond(bin('===', lo, num(0)), num(-1), num(0)))))];
+      }
+      default: {
+        const r = this.fresh(this.helper(`${op}_64`, [lo, hi]));
+        return [r, this.fresh(member(id('cpu'), 'hi'))];
+      }
+    }
+  }
+
+  private bin32(op: string, a: Expr, b: Expr): Expr {
+    switch (op) {
+      case 'add': return this.fresh(or0(bin('+', a, b)));
+      case 'sub': return this.fresh(or0(bin('-', a, b)));
+      case 'and': return this.fresh(bin('&', a, b));
+      case 'or': return this.fresh(bin('|', a, b));
+      case 'xor': return this.fresh(bin('^', a, b));
+      case 'mul': return this.fresh(call(member(id('Math'), 'imul'), [a, b]));
+      case 'shl': return this.fresh(bin('<<', a, b));
+      case 'lsr': return this.fresh(or0(bin('>>>', a, b)));
+      case 'asr': return this.fresh(bin('>>', a, b));
+      case 'ror': {
+        const n = litValue(b);
+        if (n === 0) return a;
+        return this.fresh(bin('|', bin('>>>', a, b), bin('<<', a, n !== undefined ? num(32 - n) : bin('-', num(32), b))));
+      }
+      case 'udiv': return this.fresh(cond(bin('===', b, num(0)), num(0), or0(bin('/', u32(a), u32(b)))));
+      case 'sdiv': return this.fresh(cond(bin('===', b, num(0)), num(0), or0(bin('/', a, b))));
+      default: return this.fresh(this.helper(`${op}_32`, [a, b]));
+    }
+  }
+
+  private bin64(op: string, [al, ah]: [Expr, Expr], bv: [Expr, Expr] | Expr): CgVal {
+    if (!Array.isArray(bv)) return this.shift64(op, [al, ah], bv);
+    const [bl, bh] = bv;
+    switch (op) {
+      case 'add': {
+        const lo = this.fresh(or0(bin('+', al, bl)));
+        return [lo, this.fresh(or0(bin('+', bin('+', ah, bh), cond(bin('<', u32(lo), u32(al)), num(1), num(0)))))];
+      }
+      case 'sub': {
+        const lo = this.fresh(or0(bin('-', al, bl)));
+        return [lo, this.fresh(or0(bin('-', bin('-', ah, bh), cond(bin('<', u32(al), u32(bl)), num(1), num(0)))))];
+      }
+      case 'and': return [this.fresh(bin('&', al, bl)), this.fresh(bin('&', ah, bh))];
+      case 'or': return [this.fresh(bin('|', al, bl)), this.fresh(bin('|', ah, bh))];
+      case 'xor': return [this.fresh(bin('^', al, bl)), this.fresh(bin('^', ah, bh))];
+      default: {
+        const r = this.fresh(this.helper(`${op}_64`, [al, ah, bl, bh]));
+        return [r, this.fresh(member(id('cpu'), 'hi'))];
+      }
+    }
+  }
+
+  /** 64-bit shifts and rotates; the amount is an i32 in 0..63. */
+  private shift64(op: string, [al, ah]: [Expr, Expr], n: Expr): CgVal {
+    const k = litValue(n);
+    if (k !== undefined) {
+      if (k === 0) return [al, ah];
+      if (op === 'shl') return k < 32
+        ? [this.fresh(bin('<<', al, num(k))), this.fresh(bin('|', bin('<<', ah, num(k)), bin('>>>', al, num(32 - k))))]
+        : [num(0), this.fresh(bin('<<', al, num(k - 32)))];
+      if (op === 'lsr' || op === 'asr') {
+        const hiShift = op === 'lsr' ? '>>>' : '>>';
+        if (k < 32) return [this.fresh(bin('|', bin('>>>', al, num(k)), bin('<<', ah, num(32 - k)))), this.fresh(or0(bin(hiShift, ah, num(k))))];
+        return [this.fresh(or0(bin(hiShift, ah, num(k - 32)))), op === 'lsr' ? num(0) : this.fresh(bin('>>', ah, num(31)))];
+      }
+      if (op === 'ror') {
+        const [xl, xh] = k >= 32 ? [ah, al] : [al, ah];
+        const m = k & 31;
+        if (m === 0) return [xl, xh];
+        return [this.fresh(bin('|', bin('>>>', xl, num(m)), bin('<<', xh, num(32 - m)))), this.fresh(bin('|', bin('>>>', xh, num(m)), bin('<<', xl, num(32 - m))))];
+      }
+    }
+    // Dynamic amount: (x << 1) << (31 - n) is x << (32 - n) that also works for n = 0.
+    const small = bin('<', n, num(32));
+    const nm = bin('-', n, num(32));
+    const spill = (x: Expr, m: Expr) => bin('<<', bin('<<', x, num(1)), bin('-', num(31), m));
+    switch (op) {
+      case 'shl': return [
+        this.fresh(cond(small, bin('<<', al, n), num(0))),
+        this.fresh(cond(small, bin('|', bin('<<', ah, n), bin('>>>', bin('>>>', al, num(1)), bin('-', num(31), n))), bin('<<', al, nm))),
+      ];
+      case 'lsr': case 'asr': {
+        const hs = op === 'lsr' ? '>>>' : '>>';
+        return [
+          this.fresh(cond(small, bin('|', bin('>>>', al, n), spill(ah, n)), or0(bin(hs, ah, nm)))),
+          this.fresh(cond(small, or0(bin(hs, ah, n)), op === 'lsr' ? num(0) : bin('>>', ah, num(31)))),
+        ];
+      }
+      case 'ror': {
+        const big = this.fresh(bin('>=', n, num(32)));
+        const xl = this.fresh(cond(big, ah, al)), xh = this.fresh(cond(big, al, ah));
+        const m = this.fresh(bin('&', n, num(31)));
+        return [
+          this.fresh(bin('|', bin('>>>', xl, m), spill(xh, m))),
+          this.fresh(bin('|', bin('>>>', xh, m), spill(xl, m))),
+        ];
+      }
+    }
+    throw new Error(`codegen: shift ${op}`);
+  }
+}
+
+function memName(rw: 'r' | 'w', size: number, unpriv?: boolean): string {
+  return `${unpriv ? 'u' : ''}${rw}${size * 8}`;
+}
+
+/** Ids of values that reach an effect; pure values that do not are dropped. */
+export function liveValues(stmts: Stmt[]): Set<number> {
+  const live = new Set<number>();
+  const mark = (...vs: (Val | undefined)[]) => { for (const v of vs) if (v) live.add(v.id); };
+  for (let i = stmts.length - 1; i >= 0; i--) {
+    const s = stmts[i];
+    switch (s.k) {
+      case 'let': {
+        if (!live.has(s.v.id) && !hasEffect(s.node)) break;
+        live.add(s.v.id);
+        const n = s.node as Record<string, unknown>;
+        for (const key of ['a', 'b', 'c', 'slot', 'cin', 'r', 'addr'] as const) if (n[key]) mark(n[key] as Val);
+        if (s.node.k === 'call') mark(...s.node.args);
+        break;
+      }
+      case 'setReg': mark(s.slot, s.v); break;
+      case 'setFlags': mark(s.n, s.z, s.c, s.v); break;
+      case 'store': mark(s.addr, s.v); break;
+      case 'effect': case 'exit': mark(...s.args); break;
+      case 'jump': mark(s.target, s.cond); break;
+    }
+  }
+  return live;
+}

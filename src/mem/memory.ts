@@ -1,0 +1,247 @@
+// Guest memory as the CPU sees it: one flat RAM buffer (guest "physical" memory) reached through
+// a software TLB that maps 4 KiB virtual pages to RAM offsets. Who fills the TLB is pluggable:
+// in Linux user mode it is the process's page map (mmap/brk/mprotect), in system mode the MMU.
+// Separate read and write TLBs carry the permission in the tag, as QEMU's do, and a page that
+// holds decoded or compiled code never gets a write entry — so every store to code takes the slow
+// path, which drops the stale code first (self-modifying code is exact).
+//
+// Addresses come in as int32 lo/hi pairs (the IR's i64 convention) or, from host code, as
+// Numbers (exact for canonical addresses).
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+const TLB_BITS = 10;
+const TLB_SIZE = 1 << TLB_BITS;
+const TLB_MASK = TLB_SIZE - 1;
+
+export const enum Access { Read = 0, Write = 1, Exec = 2 }
+
+/** A guest memory access that the translation refused; engines turn it into an exception. */
+export class GuestFault {
+  constructor(
+    readonly kind: 'translation' | 'permission' | 'alignment' | 'external',
+    readonly addr: bigint,
+    readonly access: Access,
+    /** For system mode: the fault status code and level the MMU determined. */
+    readonly detail = 0,
+  ) {}
+}
+
+export interface Translator {
+  /** RAM byte offset of the page holding virtual page (hi:vpnLo), or throws a GuestFault. */
+  translate(vpnLo: number, hi: number, access: Access, unpriv: boolean): number;
+}
+
+const TWO32 = 4294967296;
+export const vaToBig = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+
+export class Memory {
+  readonly ram: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
+  /** High word of the last 64-bit read. */
+  hi = 0;
+  translator: Translator;
+  /** RAM pages that hold code an engine has decoded or compiled. */
+  readonly codePages: Uint8Array;
+  /** Called (with the RAM page index) before a store changes a page that holds code. */
+  onCodeWrite: (ramPage: number) => void = () => {};
+
+  private readonly rTagLo = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly rTagHi = new Int32Array(TLB_SIZE);
+  private readonly rBase = new Int32Array(TLB_SIZE);
+  private readonly wTagLo = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly wTagHi = new Int32Array(TLB_SIZE);
+  private readonly wBase = new Int32Array(TLB_SIZE);
+
+  constructor(ramBytes: number, translator: Translator) {
+    if (ramBytes % PAGE_SIZE !== 0) throw new Error('RAM size must be a multiple of 4 KiB');
+    this.ram = new ArrayBuffer(ramBytes);
+    this.u8 = new Uint8Array(this.ram);
+    this.dv = new DataView(this.ram);
+    this.codePages = new Uint8Array(ramBytes / PAGE_SIZE);
+    this.translator = translator;
+  }
+
+  flushTlb(): void {
+    this.rTagLo.fill(-1);
+    this.wTagLo.fill(-1);
+  }
+
+  /** Records that `ramPage` holds code; its stores from now on go through `onCodeWrite`. */
+  markCode(ramPage: number): void {
+    if (this.codePages[ramPage]) return;
+    this.codePages[ramPage] = 1;
+    const base = ramPage << PAGE_SHIFT;
+    for (let i = 0; i < TLB_SIZE; i++) if (this.wBase[i] === base) this.wTagLo[i] = -1;
+  }
+
+  // ----- slow path
+  private fill(lo: number, hi: number, access: Access, unpriv: boolean): number {
+    const vpn = lo >>> PAGE_SHIFT;
+    const base = this.translator.translate(vpn, hi, access, unpriv);
+    if (unpriv) return base;
+    const i = vpn & TLB_MASK;
+    if (access === Access.Read) {
+      this.rTagLo[i] = vpn; this.rTagHi[i] = hi; this.rBase[i] = base;
+    } else if (access === Access.Write) {
+      const page = base >>> PAGE_SHIFT;
+      if (this.codePages[page]) { this.codePages[page] = 0; this.onCodeWrite(page); }
+      this.wTagLo[i] = vpn; this.wTagHi[i] = hi; this.wBase[i] = base;
+    }
+    return base;
+  }
+  /** RAM offset of a virtual byte for an access (translating, filling the TLB). */
+  addrOf(lo: number, hi: number, access: Access, unpriv = false): number {
+    return this.fill(lo, hi, access, unpriv) + (lo & (PAGE_SIZE - 1));
+  }
+  private slowRead(lo: number, hi: number, size: number, unpriv: boolean): number {
+    if ((lo & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
+      const off = this.addrOf(lo, hi, Access.Read, unpriv);
+      switch (size) {
+        case 1: return this.u8[off];
+        case 2: return this.dv.getUint16(off, true);
+        case 4: return this.dv.getInt32(off, true);
+        default: this.hi = this.dv.getInt32(off + 4, true); return this.dv.getInt32(off, true);
+      }
+    }
+    // Crosses a page: translate both pages before reading anything.
+    const bytes: number[] = [];
+    const offs: number[] = [];
+    for (let k = 0; k < size; k++) {
+      const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+      offs.push(this.addrOf(l, h, Access.Read, unpriv));
+    }
+    for (const o of offs) bytes.push(this.u8[o]);
+    let v = 0;
+    for (let k = Math.min(size, 4) - 1; k >= 0; k--) v = (v << 8) | bytes[k];
+    if (size === 8) this.hi = (bytes[7] << 24) | (bytes[6] << 16) | (bytes[5] << 8) | bytes[4];
+    return size === 4 || size === 8 ? v | 0 : v >>> 0;
+  }
+  private slowWrite(lo: number, hi: number, size: number, vlo: number, vhi: number, unpriv: boolean): void {
+    if ((lo & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
+      const off = this.addrOf(lo, hi, Access.Write, unpriv);
+      if (unpriv && this.codePages[off >>> PAGE_SHIFT]) { this.codePages[off >>> PAGE_SHIFT] = 0; this.onCodeWrite(off >>> PAGE_SHIFT); }
+      this.rawWrite(off, size, vlo, vhi);
+      return;
+    }
+    const offs: number[] = [];
+    for (let k = 0; k < size; k++) {
+      const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+      offs.push(this.addrOf(l, h, Access.Write, unpriv));
+    }
+    for (let k = 0; k < size; k++) this.u8[offs[k]] = (k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4))) & 0xff;
+  }
+  private rawWrite(off: number, size: number, vlo: number, vhi: number): void {
+    switch (size) {
+      case 1: this.u8[off] = vlo; break;
+      case 2: this.dv.setUint16(off, vlo, true); break;
+      case 4: this.dv.setInt32(off, vlo, true); break;
+      default: this.dv.setInt32(off, vlo, true); this.dv.setInt32(off + 4, vhi, true);
+    }
+  }
+
+  // ----- the accessors generated code calls (fast path inline, slow path out of line)
+  r8(lo: number, hi: number): number {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
+    if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi) return this.u8[this.rBase[i] + (lo & 0xfff)];
+    return this.slowRead(lo, hi, 1, false);
+  }
+  r16(lo: number, hi: number): number {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi && o <= 0xffe) return this.dv.getUint16(this.rBase[i] + o, true);
+    return this.slowRead(lo, hi, 2, false);
+  }
+  r32(lo: number, hi: number): number {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi && o <= 0xffc) return this.dv.getInt32(this.rBase[i] + o, true);
+    return this.slowRead(lo, hi, 4, false);
+  }
+  r64(lo: number, hi: number): number {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi && o <= 0xff8) {
+      const off = this.rBase[i] + o;
+      this.hi = this.dv.getInt32(off + 4, true);
+      return this.dv.getInt32(off, true);
+    }
+    return this.slowRead(lo, hi, 8, false);
+  }
+  w8(lo: number, hi: number, v: number): void {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
+    if (this.wTagLo[i] === vpn && this.wTagHi[i] === hi) { this.u8[this.wBase[i] + (lo & 0xfff)] = v; return; }
+    this.slowWrite(lo, hi, 1, v, 0, false);
+  }
+  w16(lo: number, hi: number, v: number): void {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.wTagLo[i] === vpn && this.wTagHi[i] === hi && o <= 0xffe) { this.dv.setUint16(this.wBase[i] + o, v, true); return; }
+    this.slowWrite(lo, hi, 2, v, 0, false);
+  }
+  w32(lo: number, hi: number, v: number): void {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.wTagLo[i] === vpn && this.wTagHi[i] === hi && o <= 0xffc) { this.dv.setInt32(this.wBase[i] + o, v, true); return; }
+    this.slowWrite(lo, hi, 4, v, 0, false);
+  }
+  w64(lo: number, hi: number, vlo: number, vhi: number): void {
+    const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, o = lo & 0xfff;
+    if (this.wTagLo[i] === vpn && this.wTagHi[i] === hi && o <= 0xff8) {
+      const off = this.wBase[i] + o;
+      this.dv.setInt32(off, vlo, true); this.dv.setInt32(off + 4, vhi, true);
+      return;
+    }
+    this.slowWrite(lo, hi, 8, vlo, vhi, false);
+  }
+  // Unprivileged (LDTR/STTR) forms: checked against EL0 permissions on every access.
+  ur8(lo: number, hi: number) { return this.slowRead(lo, hi, 1, true); }
+  ur16(lo: number, hi: number) { return this.slowRead(lo, hi, 2, true); }
+  ur32(lo: number, hi: number) { return this.slowRead(lo, hi, 4, true); }
+  ur64(lo: number, hi: number) { return this.slowRead(lo, hi, 8, true); }
+  uw8(lo: number, hi: number, v: number) { this.slowWrite(lo, hi, 1, v, 0, true); }
+  uw16(lo: number, hi: number, v: number) { this.slowWrite(lo, hi, 2, v, 0, true); }
+  uw32(lo: number, hi: number, v: number) { this.slowWrite(lo, hi, 4, v, 0, true); }
+  uw64(lo: number, hi: number, vlo: number, vhi: number) { this.slowWrite(lo, hi, 8, vlo, vhi, true); }
+
+  // ----- host-side helpers (addresses as Numbers); they fault like the guest would
+  private split(addr: number): [number, number] { return [addr | 0, Math.floor(addr / TWO32) | 0]; }
+  /** Copies `len` guest bytes starting at `addr` out of the guest. */
+  read(addr: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const [lo, hi] = this.split(addr + done);
+      const off = this.addrOf(lo, hi, Access.Read);
+      const n = Math.min(len - done, PAGE_SIZE - (lo & (PAGE_SIZE - 1)));
+      out.set(this.u8.subarray(off, off + n), done);
+      done += n;
+    }
+    return out;
+  }
+  /** Copies bytes into the guest at `addr`. */
+  write(addr: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const [lo, hi] = this.split(addr + done);
+      const off = this.addrOf(lo, hi, Access.Write);
+      const n = Math.min(data.length - done, PAGE_SIZE - (lo & (PAGE_SIZE - 1)));
+      this.u8.set(data.subarray(done, done + n), off);
+      done += n;
+    }
+  }
+  /** A NUL-terminated guest string (at most `max` bytes). */
+  readCString(addr: number, max = 65536): Uint8Array {
+    const bytes: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const [lo, hi] = this.split(addr + i);
+      const b = this.r8(lo, hi);
+      if (b === 0) return Uint8Array.from(bytes);
+      bytes.push(b);
+    }
+    return Uint8Array.from(bytes);
+  }
+  read64(addr: number): bigint { const [lo, hi] = this.split(addr); const l = this.r64(lo, hi); return vaToBig(l, this.hi); }
+  write64(addr: number, v: bigint): void {
+    const [lo, hi] = this.split(addr);
+    this.w64(lo, hi, Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0);
+  }
+  read32(addr: number): number { const [lo, hi] = this.split(addr); return this.r32(lo, hi) >>> 0; }
+  write32(addr: number, v: number): void { const [lo, hi] = this.split(addr); this.w32(lo, hi, v | 0); }
+}
