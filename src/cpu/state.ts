@@ -12,7 +12,10 @@ export const SLOT_ZR = 31;
 export const SLOT_SINK = 32;
 export const SLOT_SP = 33;
 export const FLAG_INDEX = { n: 70, z: 71, c: 72, v: 73 } as const;
-export const REG_WORDS = 74;
+/** TPIDR_EL0 lives in the register file (R[74], R[75]) so that MRS/MSR of it are plain
+ *  register moves in generated code: glibc reads it for every TLS access. */
+export const SLOT_TPIDR_EL0 = 37;
+export const REG_WORDS = 76;
 
 /** Register operand for a source register where 31 means XZR. */
 export const rz = (r: number) => 2 * r;
@@ -31,6 +34,8 @@ export interface ExecEnv {
   brk(pc: number, imm: number): number;
   hlt(pc: number, imm: number): number;
   undefinedInsn(pc: number): number;
+  /** ERET at the current EL: restore PSTATE from SPSR, return ELR. Absent: ERET is UNDEFINED. */
+  eret?(pc: number): number;
   /** A memory access at `pc` faulted. */
   fault(f: import('../mem/memory.js').GuestFault, pc: number): number;
   readSysreg(enc: number, pc: number): bigint;
@@ -60,7 +65,16 @@ export class Cpu {
   /** Guest instructions retired (kept by the run loops). */
   icount = 0;
   // System registers user code may touch.
-  tpidr_el0 = 0n;
+  /** TPIDR_EL0, kept in R[2 * SLOT_TPIDR_EL0 …] (see SLOT_TPIDR_EL0). */
+  get tpidr_el0(): bigint {
+    const R = this.R, i = 2 * SLOT_TPIDR_EL0;
+    return (BigInt(R[i + 1] >>> 0) << 32n) | BigInt(R[i] >>> 0);
+  }
+  set tpidr_el0(v: bigint) {
+    const i = 2 * SLOT_TPIDR_EL0;
+    this.R[i] = Number(v & 0xffffffffn) | 0;
+    this.R[i + 1] = Number((v >> 32n) & 0xffffffffn) | 0;
+  }
   tpidrro_el0 = 0n;
   fpcr = 0;
   fpsr = 0;

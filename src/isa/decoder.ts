@@ -44,6 +44,6 @@ export class Decoder {
     const e = this.lookup(insn);
     const f = e && this.fields(e, insn);
     if (e && f && e.def.decode(f, insn) !== null) return e.def.disasm(f, pc, insn);
-    return `.inst\t0x${(insn >>> 0).toString(16).padStart(8, '0')}\t// undefined`;
+    return `.inst\t0x${(insn >>> 0).toString(16).padStart(8, '0')} ; undefined`;
   }
 }
