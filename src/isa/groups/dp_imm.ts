@@ -50,7 +50,10 @@ export const dpImm: InsnDef[] = [
     disasm(f) {
       const v = decodeBitMasks(f.N, f.imms, f.immr, true, f.sf ? 64 : 32)![0];
       if (f.opc === 3 && f.Rd === 31) return `tst\t${xz(f.Rn, f.sf)}, ${imm(v)}`;
-      if (f.opc === 1 && f.Rn === 31 && !moveWidePreferred(f.sf, f.N, f.imms, f.immr)) return `mov\t${xsp(f.Rd, f.sf)}, ${imm(v)}`;
+      if (f.opc === 1 && f.Rn === 31 && (f.Rd === 31 || !wideConstant(v, f.sf))) {
+        const signed = f.sf ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
+        return `mov\t${xsp(f.Rd, f.sf)}, ${imm(v)}\t// #${signed}`;
+      }
       const rd = f.opc === 3 ? xz(f.Rd, f.sf) : xsp(f.Rd, f.sf);
       return `${['and', 'orr', 'eor', 'ands'][f.opc]}\t${rd}, ${xz(f.Rn, f.sf)}, ${imm(v)}`;
     },
@@ -75,8 +78,8 @@ export const dpImm: InsnDef[] = [
       const v = BigInt(f.imm16) << BigInt(16 * f.hw);
       const mnem = f.opc === 0 ? 'movn' : 'movz';
       if (f.imm16 === 0 && f.hw !== 0) return `${mnem}\t${rd}, ${imm(0)}, lsl #${16 * f.hw}`;
-      if (f.opc === 0 && !f.sf && f.imm16 === 0xffff) return `movn\t${rd}, ${imm(0xffff)}`;
-      const val = f.opc === 0 ? (f.sf ? BigInt.asIntN(64, ~v) : BigInt.asIntN(32, ~v)) : v;
+      if (f.opc === 0 && !f.sf && f.imm16 === 0xffff) return `movn\t${rd}, ${imm(0xffff)}${f.hw ? `, lsl #${16 * f.hw}` : ''}`;
+      const val = f.sf ? BigInt.asIntN(64, f.opc === 0 ? ~v : v) : BigInt.asIntN(32, f.opc === 0 ? ~v : v);
       const u = f.sf ? BigInt.asUintN(64, val) : BigInt.asUintN(32, val);
       return `mov\t${rd}, #${hex(u)}\t// #${val}`;
     },
@@ -116,7 +119,8 @@ export const dpImm: InsnDef[] = [
       const u = f.opc === 2;
       if (S === sz - 1) return `${u ? 'lsr' : 'asr'}\t${rd}, ${rn}, #${R}`;
       if (u && S + 1 === R) return `lsl\t${rd}, ${rn}, #${sz - 1 - S}`;
-      if (R === 0 && (S === 7 || S === 15 || (S === 31 && !u))) {
+      // UXTB/UXTH exist only as 32-bit forms, SXTB/SXTH/SXTW as 64-bit ones too.
+      if (R === 0 && (S === 7 || S === 15 || (S === 31 && !u)) && !(u && f.sf)) {
         const sfx = S === 7 ? 'b' : S === 15 ? 'h' : 'w';
         return `${u ? 'uxt' : 'sxt'}${sfx}\t${rd}, ${xz(f.Rn, 0)}`;
       }
@@ -165,12 +169,15 @@ export const dpImm: InsnDef[] = [
   },
 ];
 
-/** MoveWidePreferred from the Arm ARM: whether MOVZ/MOVN can express a bitmask immediate. */
-function moveWidePreferred(sf: number, N: number, imms: number, immr: number): boolean {
+/** Whether MOVZ or MOVN can write the value (all 16-bit chunks but one are zeros, or all
+ *  ones). objdump prints ORR-with-ZR as MOV only when they cannot, or when Rd is SP; it looks
+ *  at the value, unlike the Arm ARM's MoveWidePreferred (they differ on 0xffffffff8001ffff). */
+function wideConstant(v: bigint, sf: number): boolean {
   const width = sf ? 64 : 32;
-  if (sf && N !== 1) return false;
-  if (!sf && (N !== 0 || (imms & 0x20))) return false;
-  if (imms < 16) return ((-immr) & 15) <= 15 - imms;
-  if (imms >= width - 15) return (immr & 15) <= imms - (width - 15);
-  return false;
+  const mask = (1n << BigInt(width)) - 1n;
+  const oneChunk = (x: bigint) => {
+    for (let sh = 0; sh < width; sh += 16) if ((x & ~(0xffffn << BigInt(sh)) & mask) === 0n) return true;
+    return false;
+  };
+  return oneChunk(v & mask) || oneChunk(~v & mask);
 }
