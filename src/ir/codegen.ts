@@ -48,6 +48,10 @@ export class InsnCodegen {
   }
   emitExit(fn: string, args: Expr[]): void { this.out.push(ret(this.helper(fn, [this.pc(), ...args]))); }
   emitFallthrough(): void { this.out.push(ret(bin('+', this.pc(), num(4)))); }
+  /** A guest memory read M.<fn>(lo, hi) (the JIT overrides these two to record fault sites). */
+  protected memRead(fn: string, args: Expr[]): Expr { return this.fresh(call(member(id('M'), fn), args)); }
+  /** A guest memory write M.<fn>(lo, hi, value…). */
+  protected memWrite(fn: string, args: Expr[]): void { this.out.push(exprSt(call(member(id('M'), fn), args))); }
 
   // ----- machinery
   protected plus1(slot: Expr): Expr {
@@ -87,7 +91,7 @@ export class InsnCodegen {
         case 'setFlags': this.writeFlags(this.e(s.n), this.e(s.z), this.e(s.c), this.e(s.v)); break;
         case 'store': {
           const [al, ah] = this.p(s.addr);
-          this.out.push(exprSt(call(member(id('M'), memName('w', s.size, s.attrs.unpriv)), [al, ah, ...this.args([s.v])])));
+          this.memWrite(memName('w', s.size, s.attrs.unpriv), [al, ah, ...this.args([s.v])]);
           break;
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
@@ -108,7 +112,10 @@ export class InsnCodegen {
       case 'opnd': return this.fresh(this.opnd(n.name, names));
       case 'const': return wide ? [num(n.lo), num(n.hi)] : num(n.lo);
       case 'pcrel': return this.fresh(n.off === 0 ? this.pc() : bin('+', this.pc(), num(n.off)));
-      case 'getReg': { const [lo, hi] = this.readReg(this.e(n.slot)); return [this.fresh(lo), this.fresh(hi)]; }
+      case 'getReg': {
+        const [lo, hi] = this.readReg(this.e(n.slot));
+        return wide ? [this.fresh(lo), this.fresh(hi)] : this.fresh(lo);
+      }
       case 'getFlag': return this.fresh(this.readFlag(n.flag));
       case 'pair': return [this.e(n.a), this.e(n.b)];
       case 'zext': return [this.e(n.a), num(0)];
@@ -151,7 +158,7 @@ export class InsnCodegen {
       }
       case 'load': {
         const [al, ah] = this.p(n.addr);
-        const lo = this.fresh(call(member(id('M'), memName('r', n.size, n.attrs.unpriv)), [al, ah]));
+        const lo = this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
         return n.size === 8 ? [lo, this.fresh(member(id('M'), 'hi'))] : lo;
       }
       case 'call': {

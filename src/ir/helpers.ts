@@ -36,6 +36,12 @@ function fromBig(cpu: Cpu, v: bigint): number {
   return Number(BigInt.asIntN(32, v));
 }
 
+/** An integer Number (|x| < 2^53) as lo, with the high word in cpu.hi. */
+function splitNumber(cpu: Cpu, x: number): number {
+  cpu.hi = Math.floor(x / TWO32) | 0;
+  return x | 0;
+}
+
 function rbit32(a: number): number {
   a = ((a >>> 1) & 0x55555555) | ((a & 0x55555555) << 1);
   a = ((a >>> 2) & 0x33333333) | ((a & 0x33333333) << 2);
@@ -76,22 +82,23 @@ export const H = {
   smulh_64(cpu: Cpu, al: number, ah: number, bl: number, bh: number): number {
     // signed high = unsigned high − (a<0 ? b : 0) − (b<0 ? a : 0)  (mod 2^64)
     let lo = umulh(cpu, al, ah, bl, bh), hi = cpu.hi;
-    for (const [neg, xl, xh] of [[ah < 0, bl, bh], [bh < 0, al, ah]] as [boolean, number, number][]) {
-      if (!neg) continue;
-      const l = (lo - xl) | 0;
-      hi = (hi - xh - ((lo >>> 0) < (xl >>> 0) ? 1 : 0)) | 0;
-      lo = l;
-    }
+    if (ah < 0) { const l = (lo - bl) | 0; hi = (hi - bh - ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; lo = l; }
+    if (bh < 0) { const l = (lo - al) | 0; hi = (hi - ah - ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0; lo = l; }
     cpu.hi = hi;
     return lo;
   },
   udiv_64(cpu: Cpu, al: number, ah: number, bl: number, bh: number): number {
     if ((bl | bh) === 0) { cpu.hi = 0; return 0; }
-    if (ah === 0 && bh === 0) { cpu.hi = 0; return Math.floor((al >>> 0) / (bl >>> 0)) | 0; }
+    // Below 2^53 a Number quotient is exact after flooring (the rounding error of a/b is
+    // smaller than the distance from a/b to the next integer).
+    if (ah >>> 21 === 0 && bh >>> 21 === 0) return splitNumber(cpu, Math.floor(((ah >>> 0) * TWO32 + (al >>> 0)) / ((bh >>> 0) * TWO32 + (bl >>> 0))));
     return fromBig(cpu, big(al, ah) / big(bl, bh));
   },
   sdiv_64(cpu: Cpu, al: number, ah: number, bl: number, bh: number): number {
     if ((bl | bh) === 0) { cpu.hi = 0; return 0; }
+    if ((ah >> 21 === 0 || ah >> 21 === -1) && (bh >> 21 === 0 || bh >> 21 === -1)) {
+      return splitNumber(cpu, Math.trunc((ah * TWO32 + (al >>> 0)) / (bh * TWO32 + (bl >>> 0))));
+    }
     return fromBig(cpu, BigInt.asIntN(64, big(al, ah)) / BigInt.asIntN(64, big(bl, bh)));
   },
   clz_64(cpu: Cpu, lo: number, hi: number): number { cpu.hi = 0; return clz64(lo, hi); },
@@ -125,15 +132,18 @@ export const H = {
   msr(cpu: Cpu, enc: number, pc: number, lo: number, hi: number): void { cpu.env.writeSysreg(enc, big(lo, hi), pc); },
   /** Exclusive monitor: LDXR arms it, STXR stores only while it is armed for the same address. */
   exclMark(cpu: Cpu, lo: number, hi: number, size: number): void {
-    cpu.exclAddr = (hi >>> 0) * TWO32 + (lo >>> 0);
+    // Signed, like pc values: exact for canonical addresses (an unsigned 0xffff… address
+    // would round to 2 KiB and let a STXR to a nearby address pass).
+    cpu.exclAddr = (hi | 0) * TWO32 + (lo >>> 0);
     cpu.exclSize = size;
   },
-  clrex(cpu: Cpu): void { cpu.exclAddr = -1; },
+  // Size 0 never matches, so the -1 "disarmed" address cannot collide with a real one.
+  clrex(cpu: Cpu): void { cpu.exclAddr = -1; cpu.exclSize = 0; },
   /** Returns 0 if the store happened, 1 if not (the STXR status). */
   stxr(cpu: Cpu, lo: number, hi: number, size: number, vlo: number, vhi: number, v2lo: number, v2hi: number): number {
-    const addr = (hi >>> 0) * TWO32 + (lo >>> 0);
+    const addr = (hi | 0) * TWO32 + (lo >>> 0);
     const ok = cpu.exclAddr === addr && cpu.exclSize === size;
-    cpu.exclAddr = -1;
+    cpu.exclAddr = -1; cpu.exclSize = 0;
     if (!ok) return 1;
     const m = cpu.mem;
     switch (size) {

@@ -25,7 +25,7 @@ export type Node =
   | { k: 'opnd'; name: string }
   | { k: 'const'; lo: number; hi: number }            // hi ignored for i32/bool
   | { k: 'pcrel'; off: number }                       // ty pc: address of this insn + off
-  | { k: 'getReg'; slot: Val }                        // slot is an operand (2 × register slot)
+  | { k: 'getReg'; slot: Val }                        // slot is an operand (2 × register slot); i32-typed reads only the low word
   | { k: 'getFlag'; flag: FlagName }
   | { k: 'bin'; op: BinOp; a: Val; b: Val }
   | { k: 'un'; op: UnOp; a: Val }
@@ -77,7 +77,7 @@ export class Builder {
   pcRel(off: number): Val { return this.def('pc', { k: 'pcrel', off }); }
   /** Reads X[slot] (i64) or W[slot] (i32); `slot` is a register operand. */
   x(slot: Val): Val { return this.def('i64', { k: 'getReg', slot }); }
-  w(slot: Val): Val { return this.trunc(this.x(slot)); }
+  w(slot: Val): Val { return this.def('i32', { k: 'getReg', slot }); }
   reg(slot: Val, ty: 'i32' | 'i64'): Val { return ty === 'i64' ? this.x(slot) : this.w(slot); }
   flag(f: FlagName): Val { return this.def('bool', { k: 'getFlag', flag: f }); }
 
@@ -117,17 +117,22 @@ export class Builder {
 
   /** AddWithCarry from the Arm ARM: the sum, and (when asked) the NZCV it defines. */
   addWithCarry(a: Val, b: Val, cin: Val, setFlags: boolean): Val {
-    const r = this.def(a.ty, { k: 'adc', a, b, cin });
-    if (setFlags) {
-      const zero = a.ty === 'i64' ? this.c64(0, 0) : this.c32(0);
-      this.setNZCV(
-        this.cmp('slt', r, zero),
-        this.cmp('eq', r, zero),
-        this.def('bool', { k: 'adcFlag', flag: 'c', a, b, cin, r }),
-        this.def('bool', { k: 'adcFlag', flag: 'v', a, b, cin, r }),
-      );
-    }
+    if (!setFlags) return this.def(a.ty, { k: 'adc', a, b, cin });
+    const { r, n, z, c, v } = this.addWithCarryNZCV(a, b, cin);
+    this.setNZCV(n, z, c, v);
     return r;
+  }
+  /** AddWithCarry's sum and NZCV as values, without writing the flags (CCMP selects them). */
+  addWithCarryNZCV(a: Val, b: Val, cin: Val): { r: Val; n: Val; z: Val; c: Val; v: Val } {
+    const r = this.def(a.ty, { k: 'adc', a, b, cin });
+    const zero = a.ty === 'i64' ? this.c64(0, 0) : this.c32(0);
+    return {
+      r,
+      n: this.cmp('slt', r, zero),
+      z: this.cmp('eq', r, zero),
+      c: this.def('bool', { k: 'adcFlag', flag: 'c', a, b, cin, r }),
+      v: this.def('bool', { k: 'adcFlag', flag: 'v', a, b, cin, r }),
+    };
   }
   /** N and Z from a result, C and V cleared: the flags of ANDS/BICS. */
   setNZ00(r: Val): void {

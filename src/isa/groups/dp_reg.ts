@@ -68,10 +68,8 @@ const shiftText = (type: number, amt: number) => (type === 0 && amt === 0 ? '' :
 
 /** AddWithCarry's NZCV as values, without writing the flags (for CCMP/CCMN's select). */
 function adcFlags(b: Builder, a: Val, m: Val, cin: Val): [Val, Val, Val, Val] {
-  b.addWithCarry(a, m, cin, true);
-  const st = b.stmts.pop();
-  if (!st || st.k !== 'setFlags') throw new Error('dp_reg: addWithCarry did not end in setFlags');
-  return [st.n, st.z, st.c, st.v];
+  const { n, z, c, v } = b.addWithCarryNZCV(a, m, cin);
+  return [n, z, c, v];
 }
 
 /** Flag-setting forms whose Rd is ZR (cmp, cmn, tst) write no register. */
