@@ -8,27 +8,11 @@ import type { InsnDef } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { rz } from '../../cpu/state.js';
 import { CONDS, sext, target, xz } from '../fmt.js';
+import { condHolds } from '../cond.js';
 
 /** Register operand of X30, the link register. */
 const LR = rz(30);
 
-/** ConditionHolds from the Arm ARM (shared/functions/system/ConditionHolds): a bool for the
- *  4-bit condition `cond`, read from the current NZCV. AL and NV always hold.
- *  (dp_reg.ts has its own `condHolds`; the two are to be merged.) */
-export function conditionHolds(b: Builder, cond: number): Val {
-  let r: Val;
-  switch ((cond >> 1) & 7) {
-    case 0: r = b.flag('z'); break;                                                   // EQ/NE: Z == 1
-    case 1: r = b.flag('c'); break;                                                   // CS/CC: C == 1
-    case 2: r = b.flag('n'); break;                                                   // MI/PL: N == 1
-    case 3: r = b.flag('v'); break;                                                   // VS/VC: V == 1
-    case 4: r = b.and(b.flag('c'), b.xor(b.flag('z'), b.bool(1))); break;             // HI/LS: C == 1 && Z == 0
-    case 5: r = b.cmp('eq', b.flag('n'), b.flag('v')); break;                         // GE/LT: N == V
-    case 6: r = b.and(b.cmp('eq', b.flag('n'), b.flag('v')), b.xor(b.flag('z'), b.bool(1))); break; // GT/LE: N == V && Z == 0
-    default: return b.bool(1);                                                        // AL, and NV (cond<0> set but 1111 is excluded)
-  }
-  return cond & 1 ? b.xor(r, b.bool(1)) : r;
-}
 
 /** The pc of this instruction plus a signed 32-bit operand, as a `pc` value. */
 export function pcPlus(b: Builder, off: Val): Val {
@@ -62,7 +46,7 @@ export const branch: InsnDef[] = [
     sem(b, o, s) {
       const t = pcPlus(b, o.off);
       if (s.cond >= 14) b.jump(t);
-      else b.jump(t, conditionHolds(b, s.cond));
+      else b.jump(t, condHolds(b, s.cond));
     },
     disasm(f, pc) {
       const c = CONDS[f.cond];
