@@ -48,6 +48,13 @@ export interface ExecEnv {
  *  register EL0 may not read); the run loop turns it into the Undefined Instruction exception. */
 export class UndefinedInstruction {}
 
+/** Thrown by an environment call that changed how instructions are fetched (MMU on/off,
+ *  TTBR/ASID, TLB invalidation, ISB) after the instruction completed: engines continue at `pc`
+ *  and translate the code page afresh. */
+export class Refetch {
+  constructor(readonly pc: number) {}
+}
+
 export class Cpu {
   env!: ExecEnv;
   readonly R = new Int32Array(REG_WORDS);

@@ -2,7 +2,7 @@
 // An entry pairs the handler for the instruction's shape with its operand array; a handler
 // returns the pc of the next instruction. Stores into a page with cached entries clear them
 // (Memory.onCodeWrite), so self-modifying code re-decodes.
-import { Cpu, UndefinedInstruction } from '../cpu/state.js';
+import { Cpu, Refetch, UndefinedInstruction } from '../cpu/state.js';
 import { GuestFault, PAGE_SIZE, Access } from '../mem/memory.js';
 import type { Decoder } from '../isa/decoder.js';
 import { compileHandler, type Handler } from './handlers.js';
@@ -89,6 +89,7 @@ export class Interpreter {
           n--;
           if (x instanceof GuestFault) pc = cpu.env.fault(x, pc);
           else if (x instanceof UndefinedInstruction) pc = cpu.env.undefinedInsn(pc);
+          else if (x instanceof Refetch) pc = x.pc;
           else throw x;
           pageBase = NaN;
         }

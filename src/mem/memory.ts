@@ -28,8 +28,18 @@ export class GuestFault {
 }
 
 export interface Translator {
-  /** RAM byte offset of the page holding virtual page (hi:vpnLo), or throws a GuestFault. */
-  translate(vpnLo: number, hi: number, access: Access, unpriv: boolean): number;
+  /** RAM byte offset of the page holding virtual page (hi:vpnLo), or throws a GuestFault.
+   *  `lo` is the low word of the accessed address itself (for the fault address). */
+  translate(vpnLo: number, hi: number, access: Access, unpriv: boolean, lo?: number): number;
+}
+
+/** Where accesses to physical addresses outside RAM go (system mode: the device bus). A read
+ *  returns the unsigned value (the high word of an 8-byte read in `hi`) or -1 for an external abort;
+ *  a write returns false for an external abort. */
+export interface MmioPort {
+  hi: number;
+  read(pa: number, size: 1 | 2 | 4 | 8): number;
+  write(pa: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): boolean;
 }
 
 const TWO32 = 4294967296;
@@ -44,6 +54,9 @@ export class Memory {
   translator: Translator;
   /** RAM pages that hold code an engine has decoded or compiled. */
   readonly codePages: Uint8Array;
+  /** Physical addresses at or above the RAM size go here (translators return them as the
+   *  "RAM offset"); without a port such an access is an external abort. */
+  mmio: MmioPort | undefined;
   /** Called (with the RAM page index) before a store changes a page that holds code. */
   onCodeWrite: (ramPage: number) => void = () => {};
 
@@ -79,8 +92,8 @@ export class Memory {
   // ----- slow path
   private fill(lo: number, hi: number, access: Access, unpriv: boolean): number {
     const vpn = lo >>> PAGE_SHIFT;
-    const base = this.translator.translate(vpn, hi, access, unpriv);
-    if (unpriv) return base;
+    const base = this.translator.translate(vpn, hi, access, unpriv, lo);
+    if (unpriv || base >= this.ram.byteLength) return base;
     const i = vpn & TLB_MASK;
     if (access === Access.Read) {
       this.rTagLo[i] = vpn; this.rTagHi[i] = hi; this.rBase[i] = base;
@@ -98,6 +111,7 @@ export class Memory {
   private slowRead(lo: number, hi: number, size: number, unpriv: boolean): number {
     if ((lo & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
       const off = this.addrOf(lo, hi, Access.Read, unpriv);
+      if (off >= this.ram.byteLength) return this.mmioRead(off, size as 1 | 2 | 4 | 8, lo, hi);
       switch (size) {
         case 1: return this.u8[off];
         case 2: return this.dv.getUint16(off, true);
@@ -121,6 +135,7 @@ export class Memory {
   private slowWrite(lo: number, hi: number, size: number, vlo: number, vhi: number, unpriv: boolean): void {
     if ((lo & (PAGE_SIZE - 1)) <= PAGE_SIZE - size) {
       const off = this.addrOf(lo, hi, Access.Write, unpriv);
+      if (off >= this.ram.byteLength) { this.mmioWrite(off, size as 1 | 2 | 4 | 8, vlo, vhi, lo, hi); return; }
       if (unpriv && this.codePages[off >>> PAGE_SHIFT]) { this.codePages[off >>> PAGE_SHIFT] = 0; this.onCodeWrite(off >>> PAGE_SHIFT); }
       this.rawWrite(off, size, vlo, vhi);
       return;
@@ -131,6 +146,16 @@ export class Memory {
       offs.push(this.addrOf(l, h, Access.Write, unpriv));
     }
     for (let k = 0; k < size; k++) this.u8[offs[k]] = (k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4))) & 0xff;
+  }
+  private mmioRead(pa: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): number {
+    // Ports return unsigned values, so -1 is never a register value.
+    const v = this.mmio ? this.mmio.read(pa, size) : -1;
+    if (v === -1) throw new GuestFault('external', vaToBig(lo, hi), Access.Read);
+    if (size === 8) this.hi = this.mmio!.hi;
+    return size === 4 || size === 8 ? v | 0 : v;
+  }
+  private mmioWrite(pa: number, size: 1 | 2 | 4 | 8, vlo: number, vhi: number, lo: number, hi: number): void {
+    if (!this.mmio || !this.mmio.write(pa, size, vlo, vhi)) throw new GuestFault('external', vaToBig(lo, hi), Access.Write);
   }
   private rawWrite(off: number, size: number, vlo: number, vhi: number): void {
     switch (size) {
