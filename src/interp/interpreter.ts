@@ -54,7 +54,10 @@ export class Interpreter {
   /** RAM offset of the page holding `pc`, translated for execution (faults like a fetch). */
   private fetchPage(pc: number): number {
     const lo = pc | 0, hi = Math.floor(pc / 4294967296) | 0;
-    return this.cpu.mem.addrOf(lo & ~(PAGE_SIZE - 1), hi, Access.Exec);
+    const base = this.cpu.mem.addrOf(lo & ~(PAGE_SIZE - 1), hi, Access.Exec);
+    // Executing from device memory: an external abort on the fetch, as on hardware.
+    if (base >= this.cpu.mem.ram.byteLength) throw new GuestFault('external', BigInt.asUintN(64, BigInt(pc)), Access.Exec);
+    return base;
   }
 
   /** Runs up to `budget` instructions; returns how many ran. StopRun propagates to the caller. */
