@@ -67,12 +67,21 @@ export class Memory {
   private readonly wTagHi = new Int32Array(TLB_SIZE);
   private readonly wBase = new Int32Array(TLB_SIZE);
 
-  constructor(ramBytes: number, translator: Translator) {
+  /** Every Memory over the same RAM (itself included): a page marked as code loses its write
+   *  TLB entries in all of them. */
+  private readonly peers: Memory[];
+
+  /** `share`: another Memory whose RAM (and code-page marks) this one uses too — one view per
+   *  CPU of an SMP machine, each with its own TLB and translator. */
+  constructor(ramBytes: number, translator: Translator, share?: Memory) {
     if (ramBytes % PAGE_SIZE !== 0) throw new Error('RAM size must be a multiple of 4 KiB');
-    this.ram = new ArrayBuffer(ramBytes);
+    if (share && share.ram.byteLength !== ramBytes) throw new Error('shared RAM has a different size');
+    this.ram = share ? share.ram : new ArrayBuffer(ramBytes);
     this.u8 = new Uint8Array(this.ram);
     this.dv = new DataView(this.ram);
-    this.codePages = new Uint8Array(ramBytes / PAGE_SIZE);
+    this.codePages = share ? share.codePages : new Uint8Array(ramBytes / PAGE_SIZE);
+    this.peers = share ? share.peers : [];
+    this.peers.push(this);
     this.translator = translator;
   }
 
@@ -86,7 +95,7 @@ export class Memory {
     if (this.codePages[ramPage]) return;
     this.codePages[ramPage] = 1;
     const base = ramPage << PAGE_SHIFT;
-    for (let i = 0; i < TLB_SIZE; i++) if (this.wBase[i] === base) this.wTagLo[i] = -1;
+    for (const m of this.peers) for (let i = 0; i < TLB_SIZE; i++) if (m.wBase[i] === base) m.wTagLo[i] = -1;
   }
 
   // ----- slow path

@@ -1,0 +1,144 @@
+// The machine's run loop. CPUs run round-robin in one thread, each for a slice of at most
+// `quantum` instructions (in --icount mode also never past the next timer deadline, so timer
+// interrupts arrive at exact instruction counts). Between slices: time advances (icount), the
+// timer outputs are updated, and a CPU whose GIC IRQ/FIQ output is up takes the interrupt if
+// PSTATE unmasks it. A CPU in WFI is skipped until its GIC output rises; when every CPU waits,
+// the loop skips (icount) or sleeps (wall clock) to the next timer deadline, or waits for host
+// input — it never spins.
+//
+// Exclusive monitors: only one CPU runs at a time, so a CPU's LDXR…STXR sequence can only be
+// broken by another CPU's store if a switch happens in between: the monitor of a CPU leaving
+// the processor is cleared (its STXR then fails and the guest retries, as architecture allows).
+import { Refetch } from '../cpu/state.js';
+import { StopRun } from '../interp/interpreter.js';
+import type { Machine, VCpu } from './machine.js';
+
+export interface RunOptions {
+  /** Instructions per CPU slice (default 10,000). */
+  quantum?: number;
+  /** Stop after this many instructions in total (tests, the hostile-guest check). */
+  maxInsns?: number;
+  /** How often (ms of host time) to let the event loop run: serial input, Ctrl-A x. */
+  yieldMs?: number;
+}
+
+export interface RunResult {
+  /** 'exit': the guest powered off (or reset); 'limit': maxInsns reached; 'quit': stopped from
+   *  the host; 'stuck': every CPU waits with nothing that could wake it; 'off': every CPU is off. */
+  reason: 'exit' | 'limit' | 'quit' | 'stuck' | 'off';
+  exitCode: number;
+  message: string;
+  insns: number;
+}
+
+export class Scheduler {
+  private insns = 0;
+  private quitRequested = false;
+  private sleeper: (() => void) | undefined;
+
+  constructor(readonly m: Machine, readonly inputPossible = false) {
+    m.wake = () => { const s = this.sleeper; this.sleeper = undefined; s?.(); };
+  }
+
+  /** Ends the run at the next slice boundary (Ctrl-A x). */
+  quit(): void { this.quitRequested = true; this.m.wake(); }
+
+  async run(opts: RunOptions = {}): Promise<RunResult> {
+    const quantum = opts.quantum ?? 10_000, yieldMs = opts.yieldMs ?? 20;
+    const limit = opts.maxInsns ?? Infinity;
+    let lastYield = Date.now();
+    for (;;) {
+      if (this.m.stop) return this.result('exit', this.m.stop.code, this.m.stop.message);
+      if (this.quitRequested) return this.result('quit', 0, 'stopped from the host (Ctrl-A x)');
+      if (this.insns >= limit) return this.result('limit', 0, `instruction limit (${limit}) reached`);
+      const ran = this.round(quantum, limit);
+      if (this.m.stop) continue;
+      if (ran === 0) {
+        const r = await this.idle();
+        if (r) return r;
+      }
+      if (Date.now() - lastYield >= yieldMs) {
+        await new Promise<void>((res) => setImmediate(res));
+        lastYield = Date.now();
+      }
+    }
+  }
+
+  private result(reason: RunResult['reason'], exitCode: number, message: string): RunResult {
+    return { reason, exitCode, message, insns: this.insns };
+  }
+
+  /** One round over the CPUs; returns the instructions run. */
+  private round(quantum: number, limit: number): number {
+    const m = this.m;
+    let total = 0;
+    for (const v of m.vcpus) {
+      const env = v.env;
+      if (env.state === 'off') continue;
+      if (env.state === 'wfi') {
+        if (!m.irqLine(v.index) && !m.fiqLine(v.index)) continue;
+        env.state = 'running';
+      }
+      v.cpu.pc = env.takeInterrupt(v.cpu.pc);
+      env.wfeCount = 0;
+      let budget = Math.min(quantum, limit - this.insns);
+      if (m.icount) {
+        const d = m.timer.nextDeadline();
+        if (d && d.unit === 'insns') budget = Math.max(1, Math.min(budget, d.wait));
+      }
+      const n = this.slice(v, budget);
+      total += n;
+      this.insns += n;
+      m.icount?.advance(n);
+      m.timer.update();
+      if (m.cpus > 1) { v.cpu.exclAddr = -1; v.cpu.exclSize = 0; }
+      if (m.stop || this.insns >= limit) break;
+    }
+    return total;
+  }
+
+  /** Runs one CPU for up to `budget` instructions; returns how many retired. */
+  private slice(v: VCpu, budget: number): number {
+    const cpu = v.cpu, start = cpu.icount;
+    for (;;) {
+      const left = budget - (cpu.icount - start);
+      if (left <= 0) break;
+      try {
+        v.engine.run(left);
+      } catch (x) {
+        if (x instanceof Refetch) { cpu.pc = x.pc; continue; } // an engine that lets it escape
+        if (!(x instanceof StopRun)) throw x;
+        if (x.reason === 'halt') {
+          if (v.env.state !== 'off') cpu.pc = v.env.resumePc;
+          break;
+        }
+        this.m.stop = x;
+        break;
+      }
+    }
+    return Math.max(cpu.icount - start, 1);
+  }
+
+  /** Every CPU waits (or is off): skip or sleep to the next event. */
+  private async idle(): Promise<RunResult | undefined> {
+    const m = this.m;
+    if (m.vcpus.every((v) => v.env.state === 'off')) return this.result('off', 0, 'every CPU is powered off');
+    const d = m.timer.nextDeadline();
+    if (d) {
+      if (m.icount) m.icount.advance(Math.max(1, d.wait));
+      else await this.sleep(d.wait / 1e6);
+      m.timer.update();
+      return undefined;
+    }
+    if (!this.inputPossible) return this.result('stuck', 1, 'every CPU waits for an interrupt (WFI) and no timer or input can raise one');
+    await this.sleep(1000);
+    return undefined;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((res) => {
+      const t = setTimeout(() => { this.sleeper = undefined; res(); }, Math.max(0, Math.min(ms, 1000)));
+      this.sleeper = () => { clearTimeout(t); res(); };
+    });
+  }
+}
