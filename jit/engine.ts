@@ -1,14 +1,307 @@
-// The JIT engine. Placeholder until the translator lands: runs the interpreter.
-import type { Cpu } from '../src/cpu/state.js';
+// The JIT engine: a dispatcher over compiled units, with the interpreter as the cold tier.
+//
+// Cold code runs block by block through the interpreter's handlers (Interpreter.decodeWord);
+// each block counts its executions and, once hot, the region around it is compiled (compile.ts)
+// into a unit. Units return the next pc and the exit they left by; the dispatcher follows the
+// exit's link when it has one (chaining, same page only, so the translation the unit was found
+// through still holds), else looks the pc up: exec-translation cache → RAM page → unit by offset.
+import { Cpu, Refetch, UndefinedInstruction } from '../src/cpu/state.js';
 import type { Decoder } from '../src/isa/decoder.js';
 import type { Engine, EngineOptions } from '../src/engine.js';
 import { Interpreter } from '../src/interp/interpreter.js';
+import { H } from '../src/ir/helpers.js';
+import { GuestFault, PAGE_SIZE, Access } from '../src/mem/memory.js';
+import { CodeCache, CodePage, RunCtx, Unit } from './cache.js';
+import { compileRegion, siteTables, ExitKind, EXIT_FAULT, type Compiled } from './compile.js';
+import { analyseBlock, discoverBlock, selectRegion, type Block } from './translator.js';
+import { Unsupported } from './jitcodegen.js';
+import type { Insn } from './insn.js';
+import { JitChecker } from './check.js';
+import { dumpUnit } from './dump.js';
 
-export function createJit(cpu: Cpu, decoder: Decoder, _opts: EngineOptions): Engine {
-  const interp = new Interpreter(cpu, decoder);
-  return {
-    run: (budget) => interp.run(budget),
-    invalidatePage: (p) => interp.invalidatePage(p),
-    stats: () => ({ instructions: cpu.icount }),
-  };
+export const DEFAULT_THRESHOLD = 100;   // block executions; see the report for the sweep it came from
+const XC_SIZE = 64;
+const TWO32 = 4294967296;
+
+export interface JitEngine extends Engine {
+  /** Drops all compiled code (IC IALLU, or a change the JIT cannot see). */
+  flushCode(): void;
+  readonly cache: CodeCache;
 }
+
+export interface JitInternals {
+  /** Keep guest registers in cpu.R instead of JS locals (for measurement). */
+  regsInMemory?: boolean;
+}
+
+export function createJit(cpu: Cpu, decoder: Decoder, opts: EngineOptions & JitInternals): JitEngine {
+  return new Jit(cpu, decoder, opts);
+}
+
+class Jit implements JitEngine {
+  readonly cache: CodeCache;
+  private readonly interp: Interpreter;
+  private readonly ctx = new RunCtx();
+  private readonly threshold: number;
+  private readonly checker: JitChecker | undefined;
+  private readonly regsInLocals: boolean;
+  /** Current pc of the dispatcher (a field so a throw anywhere leaves it right). */
+  private pc = 0;
+  // Exec-translation cache: virtual page → RAM offset. Valid until something that may change
+  // the translation runs (an exit helper, an exception, a stateful block) or a new run starts.
+  private readonly xTag = new Float64Array(XC_SIZE).fill(NaN);
+  private readonly xBase = new Float64Array(XC_SIZE);
+  private xGen = 0;
+  // Return-address stack: pc pushed by calls, with the exec-cache generation it is valid in.
+  private readonly rasPc = new Float64Array(16);
+  private readonly rasGen = new Int32Array(16).fill(-1);
+  private rasTop = 0;
+  // Where the last lookup landed (for the cold tier).
+  private curPage: CodePage | undefined;
+  private curRam = 0;
+  private seq = 0;
+  private readonly st = {
+    unitsCompiled: 0, regions: 0, blocksCompiled: 0, insnsCompiled: 0, compileMs: 0, compileFailures: 0,
+    chainHits: 0, lookups: 0, rasHits: 0, blocksDiscovered: 0, insnsDiscovered: 0, coldBlocks: 0, coldInsns: 0, flagsRemoved: 0,
+  };
+
+  constructor(readonly cpu: Cpu, readonly decoder: Decoder, readonly opts: EngineOptions & JitInternals) {
+    this.interp = new Interpreter(cpu, decoder);
+    this.cache = new CodeCache(cpu.mem.codePages.length);
+    this.threshold = Math.max(1, opts.jitThreshold ?? DEFAULT_THRESHOLD);
+    this.regsInLocals = !opts.regsInMemory;
+    this.checker = opts.checkJit ? new JitChecker(cpu, decoder, this.interp) : undefined;
+  }
+
+  // ----- Engine
+  invalidatePage(ramPage: number): void {
+    this.interp.invalidatePage(ramPage);
+    this.cache.invalidatePage(ramPage);
+  }
+  flushCode(): void { this.cache.invalidateAll(); this.flushX(); }
+
+  stats(): Record<string, number> {
+    return {
+      instructions: this.cpu.icount,
+      ...this.st,
+      compileMs: Math.round(this.st.compileMs * 10) / 10,
+      liveUnits: this.cache.liveUnits,
+      cacheSrcBytes: this.cache.srcBytes,
+      invalidations: this.cache.invalidations,
+      unitsDropped: this.cache.unitsDropped,
+      ...(this.checker ? { unitsChecked: this.checker.unitsChecked } : {}),
+    };
+  }
+
+  run(budget: number): number {
+    const ctx = this.ctx, cpu = this.cpu, st = this.st;
+    ctx.n = budget;
+    this.pc = cpu.pc;
+    this.flushX();
+    let prev: Unit | undefined;
+    let pe = 0;
+    let chainHits = 0;
+    try {
+      while (ctx.n > 0) {
+        const pc = this.pc;
+        let u: Unit | undefined;
+        let g: number;
+        if (prev !== undefined && (u = prev.links[pe]) !== undefined && u.pc === pc && ((g = prev.linkGen[pe]) < 0 || g === this.xGen)) {
+          chainHits++;
+        } else {
+          try {
+            u = prev !== undefined && prev.kinds[pe] === ExitKind.Ret ? this.popRas(pc) : undefined;
+            if (u === undefined) u = this.find(pc);
+          } catch (x) {
+            // Instruction fetch faulted (or an alignment fault on the pc).
+            prev = undefined;
+            this.exception(x);
+            continue;
+          }
+          if (u === undefined) { prev = undefined; this.pc = this.cold(pc); continue; }
+          if (prev !== undefined && !prev.dead && prev.chainOut) {
+            // Same page: valid as long as both units live. Across pages: only while the
+            // translations seen in this generation of the exec cache hold.
+            this.cache.link(prev, pe, u, samePage(prev.pc, pc) ? -1 : this.xGen);
+          }
+        }
+        const next = this.checker ? this.checker.run(u, ctx) : u.fn(cpu, ctx);
+        this.pc = next;
+        pe = ctx.e;
+        if (pe === EXIT_FAULT) {
+          prev = undefined;
+          const x = ctx.fault;
+          ctx.fault = undefined;
+          this.exception(x);
+          continue;
+        }
+        const k = u.kinds[pe];
+        if (k === ExitKind.Call) this.pushRas(u.froms[pe] + 4);
+        else if (k === ExitKind.Ret) this.rasTop = (this.rasTop - 1) & 15;   // popped (popRas looks one above)
+        else if (k === ExitKind.Budget) {
+          // Fewer instructions left than the next block holds: finish them in the interpreter.
+          prev = undefined;
+          if (ctx.n > 0) this.pc = this.cold(next, true);
+          continue;
+        } else if (k === ExitKind.Helper) { this.flushX(); prev = undefined; continue; }
+        if (!u.chainOut) { this.flushX(); prev = undefined; continue; }
+        prev = u;
+      }
+    } finally {
+      st.chainHits += chainHits;
+      cpu.pc = this.pc;
+      cpu.icount += budget - ctx.n;
+    }
+    return budget - ctx.n;
+  }
+
+  // ----- exceptions, the way the interpreter takes them
+  private exception(x: unknown): void {
+    const pc = this.pc;
+    this.flushX();
+    this.ctx.n--;     // the interpreter counts the instruction that raised it, whatever it was
+    if (x instanceof GuestFault) this.pc = this.cpu.env.fault(x, pc);
+    else if (x instanceof UndefinedInstruction) this.pc = this.cpu.env.undefinedInsn(pc);
+    else if (x instanceof Refetch) this.pc = x.pc;      // the instruction completed; fetch afresh
+    else throw x;
+  }
+
+  // ----- lookup
+  private flushX(): void { this.xTag.fill(NaN); this.xGen++; }
+
+  /** The unit at `pc`, or undefined (then curPage/curRam describe where the cold tier runs). */
+  private find(pc: number): Unit | undefined {
+    this.st.lookups++;
+    if ((pc & 3) !== 0) throw new GuestFault('alignment', BigInt.asUintN(64, BigInt(pc)), Access.Exec, 1);
+    const vpage = Math.floor(pc / PAGE_SIZE);
+    const i = vpage & (XC_SIZE - 1);
+    let base: number;
+    if (this.xTag[i] === vpage) base = this.xBase[i];
+    else {
+      const lo = (vpage * PAGE_SIZE) | 0, hi = Math.floor(pc / TWO32) | 0;
+      base = this.cpu.mem.addrOf(lo, hi, Access.Exec);
+      // Executing from device memory: an external abort on the fetch, as on hardware.
+      if (base >= this.cpu.mem.ram.byteLength) throw new GuestFault('external', BigInt.asUintN(64, BigInt(pc)), Access.Exec);
+      this.xTag[i] = vpage;
+      this.xBase[i] = base;
+    }
+    const ramPage = base / PAGE_SIZE;
+    const cp = this.cache.page(ramPage);
+    this.curPage = cp;
+    this.curRam = base;
+    if (cp === undefined) return undefined;
+    const u = cp.units[(pc - vpage * PAGE_SIZE) >> 2];
+    return u !== undefined && u.pc === pc ? u : undefined;
+  }
+
+  private pushRas(retPc: number): void {
+    const t = this.rasTop = (this.rasTop + 1) & 15;
+    this.rasPc[t] = retPc;
+    this.rasGen[t] = this.xGen;
+  }
+  /** The unit at a predicted return address, found without translating (same generation). The
+   *  dispatcher pops the stack on every return exit; the entry just above the top is this one. */
+  private popRas(pc: number): Unit | undefined {
+    const t = (this.rasTop + 1) & 15;
+    if (this.rasPc[t] !== pc || this.rasGen[t] !== this.xGen) return undefined;
+    const vpage = Math.floor(pc / PAGE_SIZE);
+    const i = vpage & (XC_SIZE - 1);
+    if (this.xTag[i] !== vpage) return undefined;
+    const cp = this.cache.page(this.xBase[i] / PAGE_SIZE);
+    const u = cp?.units[(pc - vpage * PAGE_SIZE) >> 2];
+    if (u !== undefined && u.pc === pc) { this.st.rasHits++; return u; }
+    return undefined;
+  }
+
+  // ----- the cold tier
+  private cold(pc: number, tail = false): number {
+    if (tail) this.find(pc);   // where the block lives (the translation is cached: cannot fault)
+    const ramPage = this.curRam / PAGE_SIZE;
+    const cp = this.curPage ?? this.cache.pageOrNew(ramPage);
+    this.curPage = cp;
+    const idx = (pc - Math.floor(pc / PAGE_SIZE) * PAGE_SIZE) >> 2;
+    let b = cp.cold[idx];
+    if (b === undefined || b.pc !== pc) {
+      this.cpu.mem.markCode(ramPage);
+      b = discoverBlock(this.decoder, this.interp, this.cpu.mem.dv, pc, this.curRam);
+      cp.cold[idx] = b;
+      this.st.blocksDiscovered++;
+      this.st.insnsDiscovered += b.entries.length;
+    }
+    if (!tail && ++b.hits >= this.threshold && !b.noCompile && this.compile(b, cp, idx)) return pc;
+    return this.interpret(b, pc);
+  }
+
+  /** Runs a cold block's instructions through the interpreter's handlers. */
+  private interpret(b: Block, pc: number): number {
+    const ctx = this.ctx, cpu = this.cpu, entries = b.entries;
+    this.st.coldBlocks++;
+    let n = ctx.n;
+    const start = n;
+    try {
+      for (let i = 0; i < entries.length && n > 0; i++) {
+        const e = entries[i];
+        const next = e.h(cpu, e.o, pc);
+        n--;
+        const seq = next === pc + 4;
+        pc = next;
+        if (!seq || b.dead) break;
+      }
+    } catch (x) {
+      this.st.coldInsns += start - n;
+      ctx.n = n;
+      this.pc = pc;
+      this.exception(x);
+      return this.pc;
+    }
+    this.st.coldInsns += start - n;
+    ctx.n = n;
+    if (b.stateful) this.flushX();
+    return pc;
+  }
+
+  private compilable(i: Insn): boolean {
+    // In check mode, instructions with effects outside registers and memory stay in the
+    // interpreter: replaying them could not be undone.
+    return !this.checker || !(i.exit || i.stateHelper);
+  }
+
+  /** Compiles the region rooted at block `b`; false if nothing could be compiled. */
+  private compile(b: Block, cp: CodePage, idx: number): boolean {
+    const t0 = performance.now();
+    const pageVa = Math.floor(b.pc / PAGE_SIZE) * PAGE_SIZE;
+    const blockAt = (pc: number) => { const c = cp.cold[(pc - pageVa) >> 2]; return c && c.pc === pc ? c : undefined; };
+    let c: Compiled | undefined;
+    const disasm = this.opts.jitDump || this.checker ? (i: Insn) => this.decoder.disasm(i.word, i.pc) : undefined;
+    for (let attempt = 0; attempt < 8 && !c; attempt++) {
+      const blocks = selectRegion(b, blockAt, (x) => analyseBlock(x, this.decoder, (i) => this.compilable(i)));
+      if (b.noCompile) break;
+      try {
+        c = compileRegion(blocks, b.pc, { regsInLocals: this.regsInLocals, disasm });
+      } catch (x) {
+        if (!(x instanceof Unsupported)) throw x;
+        const bad = (x as Unsupported & { block: Block; index: number }).block;
+        bad.jitLen = (x as Unsupported & { index: number }).index;
+        if (bad.jitLen === 0) bad.noCompile = true;
+        this.st.compileFailures++;
+        if (b.noCompile) break;
+      }
+    }
+    if (!c) { b.noCompile = true; return false; }
+    const u = new Unit(b.pc, cp.ramPage, c.name, c.src, c.exits, c.sites, c.blocks, c.insns, !c.stateful);
+    const { SP, SN, SW } = siteTables(c.sites);
+    u.fn = new Function('H', 'U', 'SP', 'SN', 'SW', `${c.src}\nreturn ${c.name};`)(H, u, SP, SN, SW);
+    this.cache.add(cp, idx, u);
+    const st = this.st;
+    st.unitsCompiled++;
+    if (c.blocks.length > 1) st.regions++;
+    st.blocksCompiled += c.blocks.length;
+    st.insnsCompiled += c.insns;
+    st.flagsRemoved += c.flagsRemoved;
+    st.compileMs += performance.now() - t0;
+    if (this.opts.jitDump) dumpUnit(this.opts.jitDump, ++this.seq, u, this.decoder);
+    return true;
+  }
+}
+
+const samePage = (a: number, b: number) => Math.floor(a / PAGE_SIZE) === Math.floor(b / PAGE_SIZE);

@@ -24,6 +24,8 @@ export interface Engine {
   invalidatePage(ramPage: number): void;
   /** Counters for --stats. */
   stats(): Record<string, number>;
+  /** Drops all decoded/compiled code (IC IALLU; the environment calls it for IC maintenance). */
+  flushCode?(): void;
 }
 
 export function createEngine(cpu: Cpu, decoder: Decoder, opts: EngineOptions): Engine {

@@ -1,0 +1,186 @@
+// Region → one JS function. Blocks become the cases of `X: for (;;) switch (L) { … }` (or plain
+// code when the region is a single block), so a guest loop is a JS loop that V8 optimises as one
+// function. Every block starts with the budget check (and, past the entry, whether the unit was
+// dropped because its page was written), so the instruction count stays exact.
+//
+//   function u_<pc>(cpu, ctx) {
+//     const R = cpu.R, M = cpu.mem;
+//     let x1l = R[2], x1h = R[3], …, zf = R[71];        // registers/flags the unit touches
+//     let n = ctx.n, pc = 0, e = 0, s = -1, L = <entry>;
+//     try { X: for (;;) switch (L) { case 0: if (n < K) {…exit…} n -= K; …; L = 1; continue X; … } }
+//     catch (err) { pc = SP[s]; n += SN[s]; if (!SW[s]) {writeback} ctx.e = -1; ctx.fault = err; return pc; }
+//     R[2] = x1l; …;  ctx.n = n; ctx.e = e; return pc;
+//   }
+import type * as E from 'estree';
+import { generate } from 'astring';
+import { assign, bin, constDecl, id, ifSt, index, litValue, logic, member, num, ret, type Expr, type St } from '../src/ir/estree.js';
+import { JitCodegen, UnitState, Unsupported, type JumpSink, type Site } from './jitcodegen.js';
+import { removeDeadFlags } from './flags.js';
+import type { Block } from './translator.js';
+import type { Insn } from './insn.js';
+
+export const enum ExitKind { Budget = 0, Static = 1, Call = 2, Indirect = 3, Ret = 4, Helper = 5 }
+export const EXIT_FAULT = -1;
+
+export interface ExitInfo { kind: ExitKind; target: number | undefined; from: number }
+
+export interface CompileOptions {
+  regsInLocals: boolean;
+  /** Guest disassembly as comments (for --jit-dump and --check-jit reports). */
+  disasm?: (insn: Insn) => string;
+}
+
+export interface Compiled {
+  name: string;
+  src: string;
+  exits: ExitInfo[];
+  sites: Site[];
+  blocks: Block[];
+  insns: number;
+  flagsRemoved: number;
+  /** Calls helpers that touch guest state: exits must not be chained (the machine may have changed). */
+  stateful: boolean;
+}
+
+const lbl = (name: string): E.Identifier => id(name);
+const brk = (): St => ({ type: 'BreakStatement', label: lbl('X') });
+const cont = (): St => ({ type: 'ContinueStatement', label: lbl('X') });
+const blk = (body: St[]): E.BlockStatement => ({ type: 'BlockStatement', body });
+const letDecl = (pairs: [string, Expr][]): St =>
+  ({ type: 'VariableDeclaration', kind: 'let', declarations: pairs.map(([n, init]) => ({ type: 'VariableDeclarator', id: id(n), init })) });
+
+/** Compiles the blocks (ascending pc; `entry` is one of them) into JS source. Throws Unsupported
+ *  (with `block`/`index` set) when an instruction cannot be compiled. */
+export function compileRegion(blocks: Block[], entry: number, opts: CompileOptions): Compiled {
+  const u = new UnitState(opts.regsInLocals);
+  const exits: ExitInfo[] = [{ kind: ExitKind.Budget, target: undefined, from: entry }];
+  const labelOf = new Map(blocks.map((b, i) => [b.pc, i] as [number, number]));
+  let internalEdges = false;
+  let flagsRemoved = 0, insnCount = 0, stateful = false;
+  const multi = blocks.length > 1;
+
+  // Jumps: to a block of the region → control flow; elsewhere → leave with pc and exit index.
+  let cur = 0;
+  const goto = (target: number, tail: boolean, kind: ExitKind, from: number): St[] => {
+    const j = labelOf.get(target);
+    if (j !== undefined) {
+      internalEdges = true;
+      if (!multi) return [cont()];
+      if (tail && j === cur + 1) return [];
+      return [assign(id('L'), num(j)), cont()];
+    }
+    exits.push({ kind, target, from });
+    return [assign(id('pc'), num(target)), assign(id('e'), num(exits.length - 1)), brk()];
+  };
+  const sink = (insn: Insn, last: boolean): JumpSink => ({
+    jump(cg: JitCodegen, target: Expr, test: Expr | undefined, helperExit?: boolean): void {
+      let st: St[];
+      const t = litValue(target);
+      if (helperExit) {
+        exits.push({ kind: ExitKind.Helper, target: undefined, from: insn.pc });
+        // Registers were handed to the helper; leave without writing the (stale) locals back.
+        st = [assign(member(id('ctx'), 'n'), id('n')), assign(member(id('ctx'), 'e'), num(exits.length - 1)), ret(target)];
+      } else if (t !== undefined && !test) {
+        st = goto(t, last, insn.call ? ExitKind.Call : ExitKind.Static, insn.pc);
+      } else if (t !== undefined) {
+        st = goto(t, false, ExitKind.Static, insn.pc);
+      } else {
+        exits.push({ kind: insn.ret ? ExitKind.Ret : insn.call ? ExitKind.Call : ExitKind.Indirect, target: undefined, from: insn.pc });
+        st = [assign(id('pc'), target), assign(id('e'), num(exits.length - 1)), brk()];
+      }
+      if (test) cg.out.push(ifSt(test, blk(st)));
+      else cg.out.push(...st);
+    },
+  });
+
+  const cases: E.SwitchCase[] = [];
+  let tIdx = 0;
+  blocks.forEach((b, bi) => {
+    cur = bi;
+    const K = b.jitLen;
+    const body: St[] = [];
+    const low: Expr = bin('<', id('n'), num(K));
+    const test = b.pc === entry ? low : logic('||', low, member(id('U'), 'dead'));
+    body.push(ifSt(test, blk([assign(id('pc'), num(b.pc)), assign(id('e'), num(0)), brk()])));
+    body.push(assign(id('n'), num(K), '-='));
+    const insns = b.insns.slice(0, K);
+    const { stmts, removed } = removeDeadFlags(insns.map((i) => i.stmts));
+    flagsRemoved += removed;
+    let ended = false;
+    insns.forEach((insn, ii) => {
+      const cg = new JitCodegen(u, insn, ii, K, sink(insn, ii === K - 1), `t${tIdx++}_`);
+      try { cg.generate(stmts[ii]); }
+      catch (x) {
+        if (x instanceof Unsupported) Object.assign(x, { block: b, index: ii });
+        throw x;
+      }
+      if (insn.exit || insn.stateHelper) stateful = true;
+      if (opts.disasm) {
+        if (cg.out.length === 0) cg.out.push({ type: 'EmptyStatement' });
+        (cg.out[0] as unknown as { comments: unknown[] }).comments = [{ type: 'Line', value: ` ${hex(insn.pc)}: ${opts.disasm(insn)}` }];
+      }
+      body.push(...cg.out);
+      if (insn.ends && !insn.cond) ended = true;
+    });
+    insnCount += K;
+    if (!ended) body.push(...goto(b.pc + 4 * K, true, ExitKind.Static, b.pc + 4 * (K - 1)));
+    cases.push({ type: 'SwitchCase', test: num(bi), consequent: [blk(body)] });
+  });
+  u.finish();
+
+  // The loop (or plain block) labelled X that jumps leave with `break X`.
+  let core: St;
+  if (multi) {
+    const sw: St = { type: 'SwitchStatement', discriminant: id('L'), cases };
+    core = { type: 'ForStatement', init: null, test: null, update: null, body: sw };
+  } else {
+    const body = cases[0].consequent;
+    core = internalEdges ? { type: 'ForStatement', init: null, test: null, update: null, body: body[0] } : body[0];
+  }
+  const labelled: St = { type: 'LabeledStatement', label: lbl('X'), body: core };
+
+  const loads: [string, Expr][] = [];
+  for (const st of u.loadStmts()) {
+    const ex = (st as E.ExpressionStatement).expression as E.AssignmentExpression;
+    loads.push([(ex.left as E.Identifier).name, ex.right]);
+  }
+  const entryLabel = labelOf.get(entry)!;
+  const prologue: St[] = [
+    constDecl('R', member(id('cpu'), 'R')),
+    constDecl('M', member(id('cpu'), 'mem')),
+    ...(loads.length ? [letDecl(loads)] : []),
+    letDecl([['n', member(id('ctx'), 'n')], ['pc', num(0)], ['e', num(0)], ['s', num(-1)], ...(multi ? [['L', num(entryLabel)] as [string, Expr]] : [])]),
+  ];
+  const wb = u.writebackStmts();
+  const handler: St[] = [
+    ifSt(bin('<', id('s'), num(0)), { type: 'ThrowStatement', argument: id('err') }),
+    assign(id('pc'), index(id('SP'), id('s'))),
+    assign(id('n'), index(id('SN'), id('s')), '+='),
+    ...(wb.length ? [ifSt(bin('===', index(id('SW'), id('s')), num(0)), blk(wb))] : []),
+    assign(member(id('ctx'), 'n'), id('n')),
+    assign(member(id('ctx'), 'e'), num(EXIT_FAULT)),
+    assign(member(id('ctx'), 'fault'), id('err')),
+    ret(id('pc')),
+  ];
+  const tryS: St = {
+    type: 'TryStatement', block: blk([labelled]),
+    handler: { type: 'CatchClause', param: id('err'), body: blk(handler) }, finalizer: null,
+  };
+  const epilogue: St[] = [...wb, assign(member(id('ctx'), 'n'), id('n')), assign(member(id('ctx'), 'e'), id('e')), ret(id('pc'))];
+  const name = `u_${entry < 0 ? 'm' + (-entry).toString(16) : entry.toString(16)}`;
+  const fn: E.FunctionDeclaration = {
+    type: 'FunctionDeclaration', id: id(name), params: [id('cpu'), id('ctx')],
+    body: blk([...prologue, tryS, ...epilogue]),
+  };
+  const src = generate(fn, { comments: opts.disasm !== undefined });
+  return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful };
+}
+
+/** Site tables for the catch handler: pc, count adjustment, whether state was already written back. */
+export function siteTables(sites: Site[]): { SP: Float64Array; SN: Int32Array; SW: Uint8Array } {
+  const SP = new Float64Array(sites.length), SN = new Int32Array(sites.length), SW = new Uint8Array(sites.length);
+  sites.forEach((s, i) => { SP[i] = s.pc; SN[i] = s.blockLen - s.insnIndex; SW[i] = s.wroteBack ? 1 : 0; });
+  return { SP, SN, SW };
+}
+
+export const hex = (pc: number) => (pc < 0 ? '-0x' + (-pc).toString(16) : '0x' + pc.toString(16));
