@@ -153,6 +153,7 @@ export class ConstEval {
       case 'opnd': return this.ops[n.name];
       case 'const': return wide ? M64((BigInt(n.hi >>> 0) << 32n) | BigInt(n.lo >>> 0)) : n.lo;
       case 'pcrel': return this.pc + n.off;
+      case 'pcadd': { const a = this.value(n.a); return typeof a === 'number' ? this.pc + (a | 0) : undefined; }
       case 'fromPc': { const a = this.value(n.a); return typeof a === 'number' ? M64(BigInt(a)) : undefined; }
       case 'toPc': { const a = this.value(n.a); return typeof a === 'bigint' ? Number(BigInt.asIntN(64, a)) : undefined; }
       case 'sext': { const a = this.value(n.a); return typeof a === 'number' ? M64(BigInt(a | 0)) : undefined; }

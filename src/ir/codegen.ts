@@ -112,6 +112,7 @@ export class InsnCodegen {
       case 'opnd': return this.fresh(this.opnd(n.name, names));
       case 'const': return wide ? [num(n.lo), num(n.hi)] : num(n.lo);
       case 'pcrel': return this.fresh(n.off === 0 ? this.pc() : bin('+', this.pc(), num(n.off)));
+      case 'pcadd': return this.fresh(bin('+', this.pc(), this.e(n.a)));
       case 'getReg': {
         const [lo, hi] = this.readReg(this.e(n.slot));
         return wide ? [this.fresh(lo), this.fresh(hi)] : this.fresh(lo);

@@ -25,6 +25,7 @@ export type Node =
   | { k: 'opnd'; name: string }
   | { k: 'const'; lo: number; hi: number }            // hi ignored for i32/bool
   | { k: 'pcrel'; off: number }                       // ty pc: address of this insn + off
+  | { k: 'pcadd'; a: Val }                            // ty pc: address of this insn + an i32 (signed)
   | { k: 'getReg'; slot: Val }                        // slot is an operand (2 × register slot); i32-typed reads only the low word
   | { k: 'getFlag'; flag: FlagName }
   | { k: 'bin'; op: BinOp; a: Val; b: Val }
@@ -75,6 +76,8 @@ export class Builder {
   c64(lo: number, hi: number): Val { return this.def('i64', { k: 'const', lo: lo | 0, hi: hi | 0 }); }
   bool(x: boolean | number): Val { return this.def('bool', { k: 'const', lo: x ? 1 : 0, hi: 0 }); }
   pcRel(off: number): Val { return this.def('pc', { k: 'pcrel', off }); }
+  /** This instruction's address plus a signed i32 (a branch offset operand). */
+  pcPlus(off: Val): Val { return this.def('pc', { k: 'pcadd', a: off }); }
   /** Reads X[slot] (i64) or W[slot] (i32); `slot` is a register operand. */
   x(slot: Val): Val { return this.def('i64', { k: 'getReg', slot }); }
   w(slot: Val): Val { return this.def('i32', { k: 'getReg', slot }); }

@@ -2,8 +2,8 @@
 // unconditional-branch-register encoding space).
 //
 // Direct branch offsets are run-time operands, not shape values: putting them in the shape would
-// compile one interpreter handler per distinct offset. The target is formed in IR as
-// pc + SignExtend(off) through the i64 path (see `pcPlus`).
+// compile one interpreter handler per distinct offset. The target is b.pcPlus(off): this
+// instruction's address plus the signed offset.
 import type { InsnDef } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { rz } from '../../cpu/state.js';
@@ -13,11 +13,6 @@ import { condHolds } from '../cond.js';
 /** Register operand of X30, the link register. */
 const LR = rz(30);
 
-
-/** The pc of this instruction plus a signed 32-bit operand, as a `pc` value. */
-export function pcPlus(b: Builder, off: Val): Val {
-  return b.toPc(b.add(b.fromPc(b.pcRel(0)), b.sext(off)));
-}
 
 /** objdump's trailing comment for b.<cond>: the other names binutils accepts for it. */
 const COND_ALIASES: Record<string, string> = {
@@ -31,7 +26,7 @@ export const branch: InsnDef[] = [
     pattern: 'op 00101 imm26:26',
     decode: (f) => ({ s: { link: f.op }, o: { off: sext(f.imm26 << 2, 28) } }),
     sem(b, o, s) {
-      const t = pcPlus(b, o.off);
+      const t = b.pcPlus(o.off);
       if (s.link) b.setReg(b.c32(LR), b.fromPc(b.pcRel(4)));
       b.jump(t);
     },
@@ -44,7 +39,7 @@ export const branch: InsnDef[] = [
     pattern: '01010100 imm19:19 0 cond:4',
     decode: (f) => ({ s: { cond: f.cond }, o: { off: sext(f.imm19 << 2, 21) } }),
     sem(b, o, s) {
-      const t = pcPlus(b, o.off);
+      const t = b.pcPlus(o.off);
       if (s.cond >= 14) b.jump(t);
       else b.jump(t, condHolds(b, s.cond));
     },
@@ -62,7 +57,7 @@ export const branch: InsnDef[] = [
     sem(b, o, s) {
       const v = b.reg(o.t, s.sf ? 'i64' : 'i32');
       const zero = s.sf ? b.c64(0, 0) : b.c32(0);
-      b.jump(pcPlus(b, o.off), b.cmp(s.op ? 'ne' : 'eq', v, zero));
+      b.jump(b.pcPlus(o.off), b.cmp(s.op ? 'ne' : 'eq', v, zero));
     },
     disasm: (f, pc) => `${f.op ? 'cbnz' : 'cbz'}\t${xz(f.Rt, f.sf)}, ${target(pc, sext(f.imm19 << 2, 21))}`,
     branch: true,
@@ -75,7 +70,7 @@ export const branch: InsnDef[] = [
     sem(b, o, s) {
       const x = b.x(o.t);
       const word = s.hi ? b.trunc(b.lsr(x, b.c32(32))) : b.trunc(x);
-      b.jump(pcPlus(b, o.off), b.cmp(s.op ? 'ne' : 'eq', b.and(word, o.mask), b.c32(0)));
+      b.jump(b.pcPlus(o.off), b.cmp(s.op ? 'ne' : 'eq', b.and(word, o.mask), b.c32(0)));
     },
     disasm: (f, pc) =>
       `${f.op ? 'tbnz' : 'tbz'}\t${xz(f.Rt, f.b5)}, #${(f.b5 << 5) | f.b40}, ${target(pc, sext(f.imm14 << 2, 16))}`,
