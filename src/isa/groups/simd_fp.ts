@@ -1,0 +1,254 @@
+// Scalar floating point: data processing with 1, 2 and 3 sources, compares (FCMP/FCMPE/FCCMP/
+// FCCMPE), FCSEL, FMOV (immediate, register, general), and conversions to and from integers and
+// fixed point. Arithmetic runs in helpers (simd_fp_helpers.ts → src/fp); NZCV and the general
+// registers go through IR (the helper returns the 4-bit NZCV, or the integer result).
+import type { InsnDef, Decoded } from '../table.js';
+import type { Builder, Val } from '../../ir/ir.js';
+import { rz, wz } from '../../cpu/state.js';
+import { CONDS, xz } from '../fmt.js';
+import { sreg, vGet32, vGet64, vSetScalar } from './simd_common.js';
+
+/** ftype → log2 bytes: 00 single, 01 double, 11 half, 10 unallocated (-1). */
+export const ftypeLg = (t: number) => [2, 3, -1, 1][t];
+
+/** ConditionHolds(cond) on NZCV, in IR. */
+export function condHolds(b: Builder, cond: number): Val {
+  let r: Val;
+  switch (cond >> 1) {
+    case 0: r = b.flag('z'); break;
+    case 1: r = b.flag('c'); break;
+    case 2: r = b.flag('n'); break;
+    case 3: r = b.flag('v'); break;
+    case 4: r = b.and(b.flag('c'), b.xor(b.flag('z'), b.bool(1))); break;
+    case 5: r = b.cmp('eq', b.flag('n'), b.flag('v')); break;
+    case 6: r = b.and(b.cmp('eq', b.flag('n'), b.flag('v')), b.xor(b.flag('z'), b.bool(1))); break;
+    default: return b.bool(1);
+  }
+  return (cond & 1) ? b.xor(r, b.bool(1)) : r;
+}
+/** Sets NZCV from a 4-bit value (N=8, Z=4, C=2, V=1) computed by a helper. */
+export function setNZCVBits(b: Builder, r: Val): void {
+  const bit = (k: number) => b.cmp('ne', b.and(r, b.c32(k)), b.c32(0));
+  b.setNZCV(bit(8), bit(4), bit(2), bit(1));
+}
+/** objdump's comment after conditions that have SVE aliases. */
+const COND_ALIAS: Record<string, string> = {
+  eq: 'none', ne: 'any', cs: 'hs, nlast', cc: 'lo, ul, last', mi: 'first', pl: 'nfrst', hi: 'pmore', ls: 'plast', ge: 'tcont', lt: 'tstop',
+};
+export const condComment = (c: number) => (COND_ALIAS[CONDS[c]] ? `\t// ${CONDS[c]} = ${COND_ALIAS[CONDS[c]]}` : '');
+
+/** VFPExpandImm: the bits of an 8-bit FP immediate in a format of 2^lg bytes. */
+export function vfpExpandImm(imm8: number, lg: number): bigint {
+  const E = lg === 1 ? 5 : lg === 2 ? 8 : 11, F = (8 << lg) - E - 1;
+  const b6 = (imm8 >> 6) & 1;
+  const exp = (BigInt(b6 ^ 1) << BigInt(E - 1)) | ((b6 ? (1n << BigInt(E - 3)) - 1n : 0n) << 2n) | BigInt((imm8 >> 4) & 3);
+  return (BigInt(imm8 >> 7) << BigInt((8 << lg) - 1)) | (exp << BigInt(F)) | (BigInt(imm8 & 15) << BigInt(F - 4));
+}
+/** The value of an FP immediate as objdump prints it (%.18e). */
+export function fpImmText(imm8: number): string {
+  const bits = vfpExpandImm(imm8, 3);
+  const v = new Float64Array(new BigUint64Array([bits]).buffer)[0];
+  return v.toExponential(18).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+const ONE_SRC = ['fmov', 'fabs', 'fneg', 'fsqrt', 'fcvt', 'fcvt', '', 'fcvt', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', '', 'frintx', 'frinti'];
+const TWO_SRC = ['fmul', 'fdiv', 'fadd', 'fsub', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fnmul'];
+const CVT_LG = [2, 3, -1, 1]; // FCVT target from opc<1:0>
+
+function oneSrcDecode(ftype: number, opcode: number): { lg: number; to: number } | null {
+  const lg = ftypeLg(ftype);
+  if (lg < 0 || opcode > 15 || !ONE_SRC[opcode]) return null;
+  if (opcode >= 4 && opcode <= 7) {
+    const to = CVT_LG[opcode & 3];
+    return to === lg ? null : { lg, to };
+  }
+  return lg === 1 ? null : { lg, to: lg };
+}
+
+/** FP ↔ integer conversion kinds of FP_int, from rmode:opcode. */
+interface IntConv { kind: 'toint' | 'fromint' | 'fmov'; rm: number; unsigned: number }
+function intConv(sf: number, ftype: number, rmode: number, opcode: number): IntConv | null {
+  if (opcode >= 6) {
+    if (rmode === 0 && ((ftype === 0 && !sf) || (ftype === 1 && sf))) return { kind: 'fmov', rm: 0, unsigned: 0 };
+    if (rmode === 1 && ftype === 2 && sf) return { kind: 'fmov', rm: 1, unsigned: 0 };
+    return null;
+  }
+  if (ftype >= 2) return null;
+  if (opcode <= 1) return { kind: 'toint', rm: [0, 1, 2, 3][rmode], unsigned: opcode };
+  if (rmode !== 0) return null;
+  if (opcode <= 3) return { kind: 'fromint', rm: 0, unsigned: opcode & 1 };
+  return { kind: 'toint', rm: 4, unsigned: opcode & 1 }; // FCVTA*: ties away
+}
+const TOINT = ['fcvtns', 'fcvtps', 'fcvtms', 'fcvtzs', 'fcvtas'];
+
+/** Integer operand of SCVTF/UCVTF as an i64 (W registers sign- or zero-extended). */
+const intOperand = (b: Builder, n: Val, sf: number, unsigned: number) =>
+  (sf ? b.x(n) : unsigned ? b.zext(b.w(n)) : b.sext(b.w(n)));
+
+export const simdFp: InsnDef[] = [
+  {
+    name: 'FP_1src',
+    pattern: '000 11110 ftype:2 1 opcode:6 10000 Rn:5 Rd:5',
+    decode(f) {
+      const k = oneSrcDecode(f.ftype, f.opcode);
+      return k && { s: { op: f.opcode, lg: k.lg, to: k.to }, o: { d: f.Rd, n: f.Rn } };
+    },
+    sem(b, o, s) { b.effect('fp_1src', b.c32(s.op), b.c32(s.lg), b.c32(s.to), o.d, o.n); },
+    disasm(f) {
+      const k = oneSrcDecode(f.ftype, f.opcode)!;
+      return `${ONE_SRC[f.opcode]}\t${sreg(k.to, f.Rd)}, ${sreg(k.lg, f.Rn)}`;
+    },
+  },
+  {
+    name: 'FP_cmp',
+    pattern: '000 11110 ftype:2 1 Rm:5 00 1000 Rn:5 E Z 000',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2) return null;
+      return { s: { lg, E: f.E, Z: f.Z }, o: { n: f.Rn, m: f.Z ? -1 : f.Rm } };
+    },
+    sem(b, o, s) { setNZCVBits(b, b.call('fp_cmp', 'i32', b.c32(s.lg), b.c32(s.E), o.n, o.m)); },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype);
+      return `fcmp${f.E ? 'e' : ''}\t${sreg(lg, f.Rn)}, ${f.Z ? '#0.0' : sreg(lg, f.Rm)}`;
+    },
+  },
+  {
+    name: 'FP_ccmp',
+    pattern: '000 11110 ftype:2 1 Rm:5 cond:4 01 Rn:5 E nzcv:4',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2) return null;
+      return { s: { lg, E: f.E, cond: f.cond }, o: { n: f.Rn, m: f.Rm, nzcv: f.nzcv } };
+    },
+    sem(b, o, s) {
+      const c = condHolds(b, s.cond);
+      setNZCVBits(b, b.call('fp_ccmp', 'i32', b.c32(s.lg), b.c32(s.E), o.n, o.m, c, o.nzcv));
+    },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype);
+      return `fccmp${f.E ? 'e' : ''}\t${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}, #0x${f.nzcv.toString(16)}, ${CONDS[f.cond]}${condComment(f.cond)}`;
+    },
+  },
+  {
+    name: 'FP_2src',
+    pattern: '000 11110 ftype:2 1 Rm:5 opcode:4 10 Rn:5 Rd:5',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2 || f.opcode > 8) return null;
+      return { s: { op: f.opcode, lg }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
+    },
+    sem(b, o, s) { b.effect('fp_2src', b.c32(s.op), b.c32(s.lg), o.d, o.n, o.m); },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype);
+      return `${TWO_SRC[f.opcode]}\t${sreg(lg, f.Rd)}, ${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}`;
+    },
+  },
+  {
+    name: 'FP_csel',
+    pattern: '000 11110 ftype:2 1 Rm:5 cond:4 11 Rn:5 Rd:5',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2) return null;
+      return { s: { lg, cond: f.cond }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
+    },
+    sem(b, o, s) { b.effect('fp_csel', b.c32(s.lg), o.d, o.n, o.m, condHolds(b, s.cond)); },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype);
+      return `fcsel\t${sreg(lg, f.Rd)}, ${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}, ${CONDS[f.cond]}${condComment(f.cond)}`;
+    },
+  },
+  {
+    name: 'FP_imm',
+    pattern: '000 11110 ftype:2 1 imm8:8 100 00000 Rd:5',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2) return null;
+      const v = vfpExpandImm(f.imm8, lg);
+      return { s: { lg }, o: { d: f.Rd, lo: Number(v & 0xffffffffn) | 0, hi: Number(v >> 32n) | 0 } };
+    },
+    sem(b, o, s) { vSetScalar(b, o.d, s.lg, s.lg === 3 ? b.pair(o.lo, o.hi) : o.lo); },
+    disasm(f) { return `fmov\t${sreg(ftypeLg(f.ftype), f.Rd)}, #${fpImmText(f.imm8)}`; },
+  },
+  {
+    name: 'FP_3src',
+    pattern: '000 11111 ftype:2 o1 Rm:5 o0 Ra:5 Rn:5 Rd:5',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2) return null;
+      return { s: { lg, negA: f.o1, negN: f.o0 ^ f.o1 }, o: { d: f.Rd, n: f.Rn, m: f.Rm, a: f.Ra } };
+    },
+    sem(b, o, s) { b.effect('fp_madd', b.c32(s.lg), b.c32(s.negA), b.c32(s.negN), o.d, o.n, o.m, o.a); },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype);
+      const name = ['fmadd', 'fmsub', 'fnmadd', 'fnmsub'][(f.o1 << 1) | f.o0];
+      return `${name}\t${sreg(lg, f.Rd)}, ${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}, ${sreg(lg, f.Ra)}`;
+    },
+  },
+  {
+    // SCVTF/UCVTF/FCVTZS/FCVTZU with fraction bits.
+    name: 'FP_fixed',
+    pattern: 'sf 00 11110 ftype:2 0 rmode:2 opcode:3 scale:6 Rn:5 Rd:5',
+    decode(f) {
+      const lg = ftypeLg(f.ftype);
+      if (lg < 2 || (!f.sf && f.scale < 32)) return null;
+      const k = (f.rmode << 3) | f.opcode;
+      const fbits = 64 - f.scale;
+      if (k === 0b00010 || k === 0b00011) return { s: { lg, sf: f.sf, u: f.opcode & 1, from: 1 }, o: { d: f.Rd, n: rz(f.Rn), fbits } };
+      if (k === 0b11000 || k === 0b11001) return { s: { lg, sf: f.sf, u: f.opcode & 1, from: 0 }, o: { d: wz(f.Rd), n: f.Rn, fbits } };
+      return null;
+    },
+    sem(b, o, s) {
+      if (s.from) b.effect('fp_fromint', b.c32(s.lg), b.c32(s.u), o.fbits, o.d, intOperand(b, o.n, s.sf, s.u));
+      else b.setReg(o.d, b.call('fp_toint', s.sf ? 'i64' : 'i32', b.c32(s.lg), b.c32(3), b.c32(s.u), b.c32(s.sf ? 64 : 32), o.fbits, o.n));
+    },
+    disasm(f) {
+      const lg = ftypeLg(f.ftype), fb = 64 - f.scale;
+      if (f.rmode === 0) return `${f.opcode & 1 ? 'u' : 's'}cvtf\t${sreg(lg, f.Rd)}, ${xz(f.Rn, f.sf)}, #${fb}`;
+      return `fcvtz${f.opcode & 1 ? 'u' : 's'}\t${xz(f.Rd, f.sf)}, ${sreg(lg, f.Rn)}, #${fb}`;
+    },
+  },
+  {
+    // FCVT[NPMZA][SU], SCVTF/UCVTF, FMOV (general).
+    name: 'FP_int',
+    pattern: 'sf 00 11110 ftype:2 1 rmode:2 opcode:3 000000 Rn:5 Rd:5',
+    decode(f): Decoded | null {
+      const k = intConv(f.sf, f.ftype, f.rmode, f.opcode);
+      if (!k) return null;
+      const lg = ftypeLg(f.ftype);
+      switch (k.kind) {
+        case 'toint': return { s: { k: 0, lg, sf: f.sf, u: k.unsigned, rm: k.rm }, o: { d: wz(f.Rd), n: f.Rn } };
+        case 'fromint': return { s: { k: 1, lg, sf: f.sf, u: k.unsigned }, o: { d: f.Rd, n: rz(f.Rn) } };
+        default:
+          return f.opcode & 1
+            ? { s: { k: 2, sf: f.sf, top: k.rm }, o: { d: f.Rd, n: rz(f.Rn) } }
+            : { s: { k: 3, sf: f.sf, top: k.rm }, o: { d: wz(f.Rd), n: f.Rn } };
+      }
+    },
+    sem(b, o, s) {
+      switch (s.k) {
+        case 0:
+          b.setReg(o.d, b.call('fp_toint', s.sf ? 'i64' : 'i32', b.c32(s.lg), b.c32(s.rm), b.c32(s.u), b.c32(s.sf ? 64 : 32), b.c32(0), o.n));
+          break;
+        case 1: b.effect('fp_fromint', b.c32(s.lg), b.c32(s.u), b.c32(0), o.d, intOperand(b, o.n, s.sf, s.u)); break;
+        case 2: // general → FP
+          if (s.top) b.effect('v_set_hi64', o.d, b.x(o.n));
+          else vSetScalar(b, o.d, s.sf ? 3 : 2, s.sf ? b.x(o.n) : b.w(o.n));
+          break;
+        default: // FP → general
+          b.setReg(o.d, s.sf ? vGet64(b, o.n, s.top) : vGet32(b, o.n, 0));
+      }
+    },
+    disasm(f) {
+      const k = intConv(f.sf, f.ftype, f.rmode, f.opcode)!;
+      const lg = ftypeLg(f.ftype);
+      if (k.kind === 'fmov') {
+        const v = k.rm ? `v${f.opcode & 1 ? f.Rd : f.Rn}.d[1]` : sreg(lg, f.opcode & 1 ? f.Rd : f.Rn);
+        return f.opcode & 1 ? `fmov\t${v}, ${xz(f.Rn, f.sf)}` : `fmov\t${xz(f.Rd, f.sf)}, ${v}`;
+      }
+      if (k.kind === 'fromint') return `${k.unsigned ? 'u' : 's'}cvtf\t${sreg(lg, f.Rd)}, ${xz(f.Rn, f.sf)}`;
+      const name = TOINT[k.rm].slice(0, -1) + (k.unsigned ? 'u' : 's');
+      return `${name}\t${xz(f.Rd, f.sf)}, ${sreg(lg, f.Rn)}`;
+    },
+  },
+];

@@ -1,0 +1,111 @@
+// Advanced SIMD "three same" (vector and scalar): integer arithmetic, compares, shifts by
+// register, saturating/halving/rounding forms, pairwise, bitwise, and the FP three-same ops.
+// Decoding is table-driven by U:opcode; the work is in simd_same_helpers.ts.
+import type { InsnDef, Decoded } from '../table.js';
+import { arr, vreg, SC } from './simd_common.js';
+
+/** Size rules: all (64-bit elements need Q=1), n64 (no 64-bit elements), hs (16/32-bit only),
+ *  b (bytes only). Scalar: d (64-bit only), all, hs. */
+type Rule = 'all' | 'n64' | 'hs' | 'b' | 'd';
+export const INT3: Record<number, [string, Rule, Rule | null]> = {
+  // key = U<<5 | opcode: [name, vector rule, scalar rule (null = no scalar form)]
+  0x00: ['shadd', 'n64', null], 0x01: ['sqadd', 'all', 'all'], 0x02: ['srhadd', 'n64', null],
+  0x04: ['shsub', 'n64', null], 0x05: ['sqsub', 'all', 'all'], 0x06: ['cmgt', 'all', 'd'], 0x07: ['cmge', 'all', 'd'],
+  0x08: ['sshl', 'all', 'd'], 0x09: ['sqshl', 'all', 'all'], 0x0a: ['srshl', 'all', 'd'], 0x0b: ['sqrshl', 'all', 'all'],
+  0x0c: ['smax', 'n64', null], 0x0d: ['smin', 'n64', null], 0x0e: ['sabd', 'n64', null], 0x0f: ['saba', 'n64', null],
+  0x10: ['add', 'all', 'd'], 0x11: ['cmtst', 'all', 'd'], 0x12: ['mla', 'n64', null], 0x13: ['mul', 'n64', null],
+  0x14: ['smaxp', 'n64', null], 0x15: ['sminp', 'n64', null], 0x16: ['sqdmulh', 'hs', 'hs'], 0x17: ['addp', 'all', null],
+  0x20: ['uhadd', 'n64', null], 0x21: ['uqadd', 'all', 'all'], 0x22: ['urhadd', 'n64', null],
+  0x24: ['uhsub', 'n64', null], 0x25: ['uqsub', 'all', 'all'], 0x26: ['cmhi', 'all', 'd'], 0x27: ['cmhs', 'all', 'd'],
+  0x28: ['ushl', 'all', 'd'], 0x29: ['uqshl', 'all', 'all'], 0x2a: ['urshl', 'all', 'd'], 0x2b: ['uqrshl', 'all', 'all'],
+  0x2c: ['umax', 'n64', null], 0x2d: ['umin', 'n64', null], 0x2e: ['uabd', 'n64', null], 0x2f: ['uaba', 'n64', null],
+  0x30: ['sub', 'all', 'd'], 0x31: ['cmeq', 'all', 'd'], 0x32: ['mls', 'n64', null], 0x33: ['pmul', 'b', null],
+  0x34: ['umaxp', 'n64', null], 0x35: ['uminp', 'n64', null], 0x36: ['sqrdmulh', 'hs', 'hs'],
+};
+
+/** FP three-same, key = U<<4 | a<<3 | opcode<2:0> (opcode 11xxx): [id, name, has scalar form]. */
+export const FP3: Record<number, [number, string, boolean]> = {
+  0x00: [0, 'fmaxnm', false], 0x01: [2, 'fmla', false], 0x02: [4, 'fadd', false], 0x03: [6, 'fmulx', true],
+  0x04: [7, 'fcmeq', true], 0x06: [8, 'fmax', false], 0x07: [10, 'frecps', true],
+  0x08: [1, 'fminnm', false], 0x09: [3, 'fmls', false], 0x0a: [5, 'fsub', false], 0x0e: [9, 'fmin', false], 0x0f: [11, 'frsqrts', true],
+  0x10: [12, 'fmaxnmp', false], 0x12: [14, 'faddp', false], 0x13: [16, 'fmul', false], 0x14: [17, 'fcmge', true],
+  0x15: [19, 'facge', true], 0x16: [21, 'fmaxp', false], 0x17: [23, 'fdiv', false],
+  0x18: [13, 'fminnmp', false], 0x1a: [15, 'fabd', true], 0x1c: [18, 'fcmgt', true], 0x1d: [20, 'facgt', true], 0x1e: [22, 'fminp', false],
+};
+export const PAIRWISE_FP = new Set([12, 13, 14, 21, 22]);
+
+const LOGIC = ['and', 'bic', 'orr', 'orn', 'eor', 'bsl', 'bit', 'bif'];
+
+function ruleOk(rule: Rule, size: number, q: number): boolean {
+  switch (rule) {
+    case 'all': return size !== 3 || q === 1;
+    case 'n64': return size !== 3;
+    case 'hs': return size === 1 || size === 2;
+    case 'b': return size === 0;
+    case 'd': return size === 3;
+  }
+}
+
+interface SameDec { kind: 'int' | 'logic' | 'fp'; name: string; id: number; esz: number }
+function decodeSame(U: number, size: number, opcode: number, q: number, scalar: boolean): SameDec | null {
+  if (opcode === 3) {
+    if (scalar) return null;
+    const k = (U << 2) | size;
+    return { kind: 'logic', name: LOGIC[k], id: k, esz: 0 };
+  }
+  if (opcode >= 0x18) {
+    const e = FP3[(U << 4) | ((size >> 1) << 3) | (opcode & 7)];
+    if (!e || (scalar && !e[2])) return null;
+    const esz = 2 + (size & 1);
+    if (!scalar && esz === 3 && !q) return null;
+    return { kind: 'fp', name: e[1], id: e[0], esz };
+  }
+  const e = INT3[(U << 5) | opcode];
+  if (!e) return null;
+  const rule = scalar ? e[2] : e[1];
+  if (!rule || !ruleOk(rule, size, scalar ? 1 : q)) return null;
+  return { kind: 'int', name: e[0], id: (U << 5) | opcode, esz: size };
+}
+
+function decoded(d: SameDec, f: Record<string, number>, scalar: boolean): Decoded {
+  const count = scalar ? 1 : (f.Q ? 16 : 8) >> d.esz;
+  return { s: { k: ['int', 'logic', 'fp'].indexOf(d.kind), id: d.id, esz: d.esz, count, q: scalar ? 0 : f.Q, sc: scalar ? 1 : 0 }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
+}
+
+export const simdSame: InsnDef[] = [
+  {
+    name: 'SIMD_3same',
+    pattern: '0 Q U 01110 size:2 1 Rm:5 opcode:5 1 Rn:5 Rd:5',
+    decode(f) {
+      const d = decodeSame(f.U, f.size, f.opcode, f.Q, false);
+      return d && decoded(d, f, false);
+    },
+    sem(b, o, s) {
+      const args = [b.c32(s.id), b.c32(s.esz), b.c32(s.count), o.d, o.n, o.m, b.c32(s.q)];
+      b.effect(['v3_int', 'v3_logic', 'v3_fp'][s.k], ...args);
+    },
+    disasm(f) {
+      const d = decodeSame(f.U, f.size, f.opcode, f.Q, false)!;
+      const a = d.kind === 'logic' ? arr(0, f.Q) : arr(d.esz, f.Q);
+      if (d.kind === 'logic' && d.id === 2 && f.Rn === f.Rm) return `mov\t${vreg(f.Rd, a)}, ${vreg(f.Rn, a)}`;
+      return `${d.name}\t${vreg(f.Rd, a)}, ${vreg(f.Rn, a)}, ${vreg(f.Rm, a)}`;
+    },
+  },
+  {
+    name: 'SIMD_3same_scalar',
+    pattern: '01 U 11110 size:2 1 Rm:5 opcode:5 1 Rn:5 Rd:5',
+    decode(f) {
+      const d = decodeSame(f.U, f.size, f.opcode, 1, true);
+      return d && decoded(d, { ...f, Q: 0 }, true);
+    },
+    sem(b, o, s) {
+      const args = [b.c32(s.id), b.c32(s.esz), b.c32(1), o.d, o.n, o.m, b.c32(-1)];
+      b.effect(s.k === 2 ? 'v3_fp' : 'v3_int', ...args);
+    },
+    disasm(f) {
+      const d = decodeSame(f.U, f.size, f.opcode, 1, true)!;
+      const r = (x: number) => `${SC[d.esz]}${x}`;
+      return `${d.name}\t${r(f.Rd)}, ${r(f.Rn)}, ${r(f.Rm)}`;
+    },
+  },
+];
