@@ -1,0 +1,31 @@
+#!/bin/sh
+# Builds the guest programs in src/ into bin/ (static arm64 Linux executables, stripped).
+# The binaries are committed, so `npm test` needs no cross compiler; rerun this after changing src/.
+# Needs: aarch64-linux-gnu-gcc, aarch64-linux-gnu-strip, the arm64 static glibc (libc6-dev-arm64-cross).
+set -eu
+cd "$(dirname "$0")"
+CC=${CC:-aarch64-linux-gnu-gcc}
+STRIP=${STRIP:-aarch64-linux-gnu-strip}
+# -march=armv8-a: the Cortex-A72 profile krustvm models (no LSE atomics, no SVE).
+CFLAGS="-static -Wl,--gc-sections -march=armv8-a -Wall -Wextra -Wno-format-truncation -Wno-infinite-recursion"
+mkdir -p bin
+
+build() { # name optflags sources...
+  name=$1; opt=$2; shift 2
+  $CC $CFLAGS $opt -o "bin/$name" "$@" -lm
+  $STRIP "bin/$name"
+}
+
+for p in hello printf_ints qsort arith setjmp sha256 crc32 segv abort exit42 argv_env strings float \
+         bench_intloop bench_crc32 bench_sha256 bench_fib bench_memcpy; do
+  build "$p" -O2 "src/$p.c"
+done
+# -O0 builds: a different instruction mix (stack-heavy, no folding) of the same programs.
+build arith_O0 -O0 src/arith.c
+build setjmp_O0 -O0 src/setjmp.c
+
+# Raw syscalls, no libc.
+$CC -nostdlib -static -o bin/sysasm src/sysasm.S
+$STRIP bin/sysasm
+
+ls -l bin
