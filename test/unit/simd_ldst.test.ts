@@ -1,7 +1,7 @@
 // FP/SIMD loads and stores in the interpreter: addressing modes, write-back, structure
 // interleaving, lane and replicate forms, and precise faults (no register written by a load
 // that faults; stores write in address order). Instruction words from GNU as; the fault
-// behaviour (partial stores) was checked with qemu-aarch64 by simd_oracle.test.ts.
+// behaviour (partial stores) was checked with qemu-aarch64 by test/oracle/simd.oracle.ts.
 import { describe, it, expect, beforeEach } from 'vitest';
 import { Cpu } from '../../src/cpu/state.js';
 import { Memory, GuestFault, type Translator } from '../../src/mem/memory.js';

@@ -1,6 +1,6 @@
 // Differential testing against qemu-aarch64 (-cpu cortex-a72) and GNU objdump. A dev tool: it
 // needs aarch64-linux-gnu-gcc, qemu-aarch64 and objdump, which `npm test` must not, so only
-// simd_oracle.test.ts (skipped unless KRUST_ORACLE=1) uses it. Verified values are pasted into
+// test/oracle/simd.oracle.ts (npm run oracle:simd) uses it. Verified values are pasted into
 // the ordinary unit tests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';

@@ -1,0 +1,136 @@
+// The benchmark harness: runs each benchmark guest under the interpreter, the JIT and (when
+// installed) qemu-aarch64 in one run, and prints medians over repeats: guest MIPS per engine,
+// JIT/interpreter speed-up, krustvm-JIT/qemu speed ratio, compile time per unit, peak memory.
+//
+//   npm run bench [-- --repeats 5 --json results.json --only fib --engines interp,jit,qemu]
+//
+// Each measurement runs in a fresh child process (bench/child.ts) so JIT warm-up, caches and
+// peak memory belong to that run alone. qemu-aarch64 executes the same binary on a workload
+// about 10× bigger (so its start-up does not dominate); its guest instruction count is ours
+// scaled by that factor (the programs are deterministic), and its start-up time is taken out
+// by also timing a run with a tiny workload.
+import { spawnSync, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+const guestDir = path.join(root, 'test/guests/bin');
+const childJs = path.join(root, 'dist/bench/child.js');
+
+interface Bench {
+  name: string; bin: string; args: string[]; small: string[];
+  /** qemu runs a bigger workload (it is ~20–50× faster; start-up would dominate otherwise)… */
+  qemuArgs: string[];
+  /** …this many times as many guest instructions as `args` (the programs are deterministic). */
+  qemuScale: number;
+}
+const fibCalls = (n: number) => { let a = 0, b = 1; for (let i = 0; i < n + 1; i++) [a, b] = [b, a + b]; return 2 * a - 1; };
+/** The benchmark set: workloads of about 50–60 million guest instructions each. */
+export const BENCHES: Bench[] = [
+  { name: 'intloop', bin: 'bench_intloop', args: ['8000000'], small: ['1'], qemuArgs: ['80000000'], qemuScale: 10 },   // 7 insns/iteration
+  { name: 'crc32', bin: 'bench_crc32', args: ['100'], small: ['1'], qemuArgs: ['1000'], qemuScale: 10 },              // ~0.6M insns/64 KiB pass
+  { name: 'sha256', bin: 'bench_sha256', args: ['16'], small: ['1'], qemuArgs: ['160'], qemuScale: 10 },              // ~3.6M insns/pass
+  { name: 'fib', bin: 'bench_fib', args: ['31'], small: ['1'], qemuArgs: ['36'], qemuScale: fibCalls(36) / fibCalls(31) },
+  { name: 'memcpy', bin: 'bench_memcpy', args: ['1000'], small: ['1'], qemuArgs: ['10000'], qemuScale: 10 },           // ~57K insns/round
+];
+
+export interface Sample { seconds: number; icount: number; rssMB: number; units?: number; compileMs?: number; out: string; exitCode: number }
+
+function runChild(engine: string, b: Bench, args: string[]): Sample {
+  const r = spawnSync(process.execPath, [childJs, engine, path.join(guestDir, b.bin), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try { return JSON.parse(last) as Sample; } catch {
+    throw new Error(`${b.name} under ${engine}: no result (${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' / ')})`);
+  }
+}
+
+function hasQemu(): boolean {
+  try { execFileSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+function runQemu(b: Bench, args: string[]): { seconds: number; out: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('qemu-aarch64', [path.join(guestDir, b.bin), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, out: r.stdout };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const geomean = (xs: number[]) => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
+const fmt = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('npm run bench --')
+    .usage('$0 [options]\n\nRuns the benchmark guests under the interpreter, the JIT and qemu-aarch64 and prints medians.')
+    .option('repeats', { type: 'number', default: 3, describe: 'runs per guest and engine (the median is reported)' })
+    .option('engines', { type: 'string', default: 'interp,jit,qemu', describe: 'comma-separated: interp, jit, qemu' })
+    .option('only', { type: 'string', describe: 'comma-separated benchmark names' })
+    .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
+    .strict().help().parseAsync();
+
+  const engines = argv.engines.split(',').map((s) => s.trim());
+  const qemu = engines.includes('qemu') && hasQemu();
+  if (engines.includes('qemu') && !qemu) console.error('qemu-aarch64 is not installed: its column is left empty (Debian: apt-get install qemu-user)');
+  const only = argv.only?.split(',');
+  const rows: Record<string, unknown>[] = [];
+
+  for (const b of BENCHES.filter((x) => !only || only.includes(x.name))) {
+    const row: Record<string, number | string | undefined> = { name: b.name };
+    let reference: string | undefined;
+    let icount = 0;
+    for (const engine of engines.filter((e) => e !== 'qemu')) {
+      const samples: Sample[] = [];
+      for (let i = 0; i < argv.repeats; i++) samples.push(runChild(engine, b, b.args));
+      for (const s of samples) {
+        if (reference === undefined) reference = s.out;
+        else if (s.out !== reference) row.mismatch = `${engine} output differs`;
+      }
+      icount = samples[0].icount;
+      row[`${engine}_mips`] = median(samples.map((s) => s.icount / s.seconds / 1e6));
+      row[`${engine}_rss_mb`] = Math.max(...samples.map((s) => s.rssMB));
+      if (engine === 'jit' && samples[0].units) {
+        row.jit_units = samples[0].units;
+        row.jit_compile_ms_per_unit = median(samples.map((s) => (s.compileMs ?? 0) / (s.units || 1)));
+      }
+    }
+    row.insns = icount;
+    if (qemu && icount) {
+      const startup = median(Array.from({ length: argv.repeats }, () => runQemu(b, b.small).seconds));
+      const check = runQemu(b, b.args);
+      if (reference !== undefined && check.out !== reference) row.mismatch = 'qemu output differs';
+      const runs = Array.from({ length: argv.repeats }, () => runQemu(b, b.qemuArgs));
+      row.qemu_mips = (icount * b.qemuScale) / Math.max(1e-6, median(runs.map((r) => r.seconds)) - startup) / 1e6;
+    }
+    if (row.jit_mips && row.interp_mips) row.jit_over_interp = (row.jit_mips as number) / (row.interp_mips as number);
+    if (row.jit_mips && row.qemu_mips) row.jit_over_qemu = (row.jit_mips as number) / (row.qemu_mips as number);
+    rows.push(row);
+    console.error(`  ${b.name} done`);
+  }
+
+  const cols: [string, string, number][] = [
+    ['name', 'guest', 0], ['insns', 'guest insns (M)', -1], ['interp_mips', 'interp MIPS', 1], ['jit_mips', 'JIT MIPS', 1],
+    ['qemu_mips', 'qemu MIPS', 0], ['jit_over_interp', 'JIT/interp', 1], ['jit_over_qemu', 'JIT/qemu', 3],
+    ['jit_compile_ms_per_unit', 'compile ms/unit', 3], ['jit_rss_mb', 'JIT peak MB', 0], ['mismatch', 'note', 0],
+  ];
+  const cell = (r: Record<string, unknown>, [k, , d]: [string, string, number]) => {
+    const v = r[k];
+    if (typeof v === 'number') return d === -1 ? (v / 1e6).toFixed(1) : fmt(v, d);
+    return v === undefined ? '—' : String(v);
+  };
+  const mean: Record<string, unknown> = { name: 'geomean' };
+  for (const k of ['interp_mips', 'jit_mips', 'qemu_mips', 'jit_over_interp', 'jit_over_qemu']) {
+    const xs = rows.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+    if (xs.length) mean[k] = geomean(xs);
+  }
+  const table = [cols.map((c) => c[1]), ...[...rows, mean].map((r) => cols.map((c) => cell(r, c)))];
+  const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  for (const line of table) console.log(line.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  '));
+  console.log(`\nmedians of ${argv.repeats} runs; node ${process.version}; ${new Date().toISOString()}`);
+  if (argv.json) fs.writeFileSync(argv.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats: argv.repeats, rows, geomean: mean }, null, 2) + '\n');
+}
+
+main().catch((e) => { console.error(`bench: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });
