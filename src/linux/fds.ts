@@ -102,7 +102,10 @@ export function hostFile(hostFd: number, path: string, flags: number, owns: bool
   let stream = true, isDir = false;
   try {
     const st = fs.fstatSync(hostFd);
-    stream = !(st.isFile() || st.isDirectory() || st.isBlockDevice());
+    // An inherited descriptor (a standard stream redirected to a file) shares its position
+    // with whoever else holds it — the shell's `>>`, a parent's log — so it must use the host
+    // position, never positions of our own that start at 0 and overwrite what is there.
+    stream = !owns || !(st.isFile() || st.isDirectory() || st.isBlockDevice());
     isDir = st.isDirectory();
   } catch { /* closed std stream: treat as a stream */ }
   return { kind: 'host', hostFd, path, flags, pos: 0, stream, isDir, refs: 1, ownsHostFd: owns };
