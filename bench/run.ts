@@ -1,4 +1,5 @@
-// The benchmark harness: runs each benchmark guest under the interpreter, the JIT and (when
+// The benchmark harness: runs each benchmark guest (integer loop, crc32, sha256, fib,
+// memset/memcpy, double matmul and FFT, a vectorised -O3 loop) under the interpreter, the JIT and (when
 // installed) qemu-aarch64 in one run, and prints medians over repeats: guest MIPS per engine,
 // JIT/interpreter speed-up, krustvm-JIT/qemu speed ratio, compile time per unit, peak memory.
 //
@@ -36,6 +37,9 @@ export const BENCHES: Bench[] = [
   { name: 'sha256', bin: 'bench_sha256', args: ['16'], small: ['1'], qemuArgs: ['160'], qemuScale: 10 },              // ~3.6M insns/pass
   { name: 'fib', bin: 'bench_fib', args: ['31'], small: ['1'], qemuArgs: ['36'], qemuScale: fibCalls(36) / fibCalls(31) },
   { name: 'memcpy', bin: 'bench_memcpy', args: ['1000'], small: ['1'], qemuArgs: ['10000'], qemuScale: 10 },           // ~57K insns/round
+  { name: 'matmul', bin: 'bench_matmul', args: ['60'], small: ['1'], qemuArgs: ['600'], qemuScale: 10 },               // double, ~0.95M insns/rep
+  { name: 'fft', bin: 'bench_fft', args: ['120'], small: ['1'], qemuArgs: ['1200'], qemuScale: 10 },                   // double, ~0.45M insns/rep
+  { name: 'vector', bin: 'bench_vector', args: ['3000'], small: ['1'], qemuArgs: ['30000'], qemuScale: 10 },           // -O3 NEON, ~17K insns/rep
 ];
 
 export interface Sample { seconds: number; icount: number; rssMB: number; units?: number; compileMs?: number; out: string; exitCode: number }

@@ -70,6 +70,9 @@ const CASES: Case[] = [
   { name: 'bench_sha256', bin: 'bench_sha256', args: ['1'], check: (r) => expect(out(r)).toMatch(/^sha256 1 [0-9a-f]{64}\n$/) },
   { name: 'bench_fib', bin: 'bench_fib', args: ['18'], check: (r) => expect(out(r)).toBe('fib(18) = 2584\n') },
   { name: 'bench_memcpy', bin: 'bench_memcpy', args: ['3'], check: (r) => expect(out(r)).toMatch(/^memcpy 3 [0-9a-f]{16}\n$/) },
+  { name: 'bench_matmul', bin: 'bench_matmul', args: ['2'], check: (r) => expect(out(r)).toMatch(/^matmul 2 -?\d\.\d{12}e[+-]\d\d\n$/) },
+  { name: 'bench_fft', bin: 'bench_fft', args: ['2'], check: (r) => expect(out(r)).toMatch(/^fft 2 \S+ \S+\n$/) },
+  { name: 'bench_vector', bin: 'bench_vector', args: ['20'], check: (r) => expect(out(r)).toMatch(/^vector 20 \S+ -?\d+ \d+\n$/) },
 ];
 
 // The interpreter and JIT are far slower than qemu; a run that exceeds this is reported as such.

@@ -20,6 +20,10 @@ for p in hello printf_ints qsort arith setjmp sha256 crc32 segv abort exit42 arg
          bench_intloop bench_crc32 bench_sha256 bench_fib bench_memcpy; do
   build "$p" -O2 "src/$p.c"
 done
+# Floating-point benchmarks, and one the compiler vectorises (-O3).
+build bench_matmul -O2 src/bench_matmul.c
+build bench_fft -O2 src/bench_fft.c
+build bench_vector -O3 src/bench_vector.c
 # -O0 builds: a different instruction mix (stack-heavy, no folding) of the same programs.
 build arith_O0 -O0 src/arith.c
 build setjmp_O0 -O0 src/setjmp.c
