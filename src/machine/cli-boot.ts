@@ -1,6 +1,8 @@
 // `krustvm boot` and `krustvm dtb` as yargs command modules (registered by src/cli/main.ts).
-//   krustvm boot --kernel FILE [--initrd FILE] [--append "…"] [--dtb FILE] [-m SIZE] [--smp N]
-//                [--serial stdio|file:PATH|none] [--engine jit|interp] [--icount]
+//   krustvm boot [--kernel FILE] [--initrd FILE] [--append "…"] [--dtb FILE] [-m SIZE] [--smp N]
+//                [--serial stdio|file:PATH|none] [--engine jit|interp] [--icount] [--cmd 'CMD'] [--stats]
+// Without --kernel the bundled guest boots (guests/linux: Linux 6.1 + busybox initramfs, see
+// guest.ts); --cmd runs one shell command in it and exits with the command's status.
 //   krustvm dtb [same machine options] [-o FILE]
 // QEMU spellings are accepted: -kernel, -initrd, -append, -dtb, -m, -smp, -nographic (a no-op:
 // there is no graphics). Exit status: the guest's (PSCI SYSTEM_OFF with x1 = status and
@@ -15,6 +17,7 @@ import { buildBoardDtb } from '../board/pi4.js';
 import { MAX_RAM } from './machine.js';
 import { LoadError } from './loader.js';
 import { bootLayout, planBoot } from './boot.js';
+import { BUNDLED_APPEND, BUNDLED_APPEND_CMD, ExitStatusMarker, bundledGuest, cmdBootargs } from './guest.js';
 
 export const EXIT_USAGE = 2, EXIT_BAD_INPUT = 66;
 
@@ -75,24 +78,56 @@ function serialBackend(spec: string, onQuit: () => void): { backend: SerialBacke
 
 export interface BootArgs extends MachineArgs {
   serial?: string; engine?: 'jit' | 'interp'; icount?: boolean; nographic?: boolean; 'kernel-addr'?: string; 'max-insns'?: number;
+  /** Run this shell command in the bundled guest (or a guest whose /init follows guest.ts) and
+   *  exit with its status. */
+  cmd?: string;
+  /** Print instructions, time and MIPS on stderr at the end. */
+  stats?: boolean;
 }
 
 /** `krustvm boot`: returns the exit status. */
 export async function bootMain(a: BootArgs): Promise<number> {
   return guarded(async () => {
-    if (!a.kernel) throw new UsageError('boot: give the kernel with --kernel FILE');
+    a = { ...a };
+    let bundled = false;
+    if (!a.kernel) {
+      // The bundled guest: its kernel, initramfs and command line unless given.
+      bundled = true;
+      const g = bundledGuest();
+      if (!g) throw new LoadError('boot: no --kernel given and the bundled guest (guests/linux/Image.gz, initramfs.cpio.gz) is missing; give --kernel FILE');
+      a.kernel = g.kernel;
+      a.initrd ??= g.initrd;
+      a.append ??= a.cmd !== undefined ? BUNDLED_APPEND_CMD : BUNDLED_APPEND;
+    }
+    if (a.cmd !== undefined) {
+      if (a.cmd === '') throw new UsageError('--cmd: give a command');
+      if (a.dtb) throw new UsageError('--cmd passes the command on the kernel command line; it cannot be used with --dtb');
+      a.append = `${a.append ?? ''} ${cmdBootargs(a.cmd)}`.trim();
+    }
     const ramBytes = parseMem(a.m), cpus = parseSmp(a.smp);
     const kernelAddr = a['kernel-addr'] !== undefined ? Number(a['kernel-addr']) : undefined;
     if (kernelAddr !== undefined && !(Number.isSafeInteger(kernelAddr) && kernelAddr >= 0 && kernelAddr % 4 === 0)) throw new UsageError(`--kernel-addr ${a['kernel-addr']}: give a 4-byte aligned address`);
-    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr }, ramBytes, cpus);
+    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled }, ramBytes, cpus);
     if (a.dtb && (a.append !== undefined || a.initrd)) say('warning: with --dtb the given device tree is used unchanged (--append and --initrd are not written into it)');
     let quit = () => {};
-    const { backend, input } = serialBackend(a.serial ?? 'stdio', () => quit());
-    const { scheduler } = bootLayout(plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend }, input);
+    const s = serialBackend(a.serial ?? 'stdio', () => quit());
+    const marker = a.cmd !== undefined ? new ExitStatusMarker(s.backend) : undefined;
+    const backend = marker ?? s.backend;
+    const t0 = process.hrtime.bigint();
+    const { scheduler } = bootLayout(plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend }, s.input);
     quit = () => scheduler.quit();
     const r = await scheduler.run({ maxInsns: a['max-insns'] });
     await backend.close();
     if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none') say(r.message);
+    if (a.stats) {
+      const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+      say(`${r.insns} guest instructions in ${sec.toFixed(2)} s (${(r.insns / sec / 1e6).toFixed(1)} MIPS)`);
+    }
+    if (marker && r.reason === 'exit') {
+      if (marker.status === undefined) { say('the guest powered off without reporting the command\'s exit status'); return 1; }
+      return r.exitCode !== 0 ? r.exitCode : marker.status;
+    }
+    if (marker && r.reason !== 'exit') return r.exitCode || 1;
     return r.exitCode;
   });
 }
@@ -122,7 +157,7 @@ export function bootCommands(setExit: (code: number) => void): CommandModule[] {
     command: 'boot',
     describe: 'Boot a kernel (arm64 Linux Image, ELF or raw binary) on the Pi 4-shaped machine',
     builder: (y) => machineOptions(y)
-      .usage('Usage: krustvm boot --kernel FILE [options]\n\nBoots FILE at EL1 with the MMU off, x0 = the device tree address (the arm64 Linux boot protocol). QEMU spellings (-kernel, -append, -m, -smp, -nographic) work too.')
+      .usage('Usage: krustvm boot [--kernel FILE] [options]\n\nWithout --kernel, boots the bundled guest (guests/linux: Linux 6.1 and a busybox shell). --cmd CMD runs one command in it and exits with its status.\n\nBoots FILE at EL1 with the MMU off, x0 = the device tree address (the arm64 Linux boot protocol). QEMU spellings (-kernel, -append, -m, -smp, -nographic) work too.')
       .option('kernel', { type: 'string', describe: 'the kernel: arm64 Linux Image, ELF (loaded at its physical addresses) or raw binary' })
       .option('kernel-addr', { type: 'string', describe: 'load address of a raw binary kernel (default 0x80000)' })
       .option('serial', { type: 'string', default: 'stdio', describe: 'UART0: stdio (Ctrl-A x quits), file:PATH, or none' })
@@ -130,6 +165,10 @@ export function bootCommands(setExit: (code: number) => void): CommandModule[] {
       .option('icount', { type: 'boolean', default: false, describe: 'deterministic time: 1 ns of guest time per instruction' })
       .option('nographic', { type: 'boolean', describe: 'accepted for QEMU compatibility (there is no display)' })
       .option('max-insns', { type: 'number', describe: 'stop after this many guest instructions' })
+      .option('cmd', { type: 'string', describe: "run this shell command in the guest, then power off and exit with its status (the bundled guest's /init)" })
+      .option('stats', { type: 'boolean', default: false, describe: 'print guest instructions, run time and MIPS on stderr at the end' })
+      .example('krustvm boot', 'boot the bundled Linux guest to a busybox shell')
+      .example("krustvm boot --cmd 'uname -a'", 'run one command in it and exit with its status')
       .example('krustvm boot --kernel Image --initrd initramfs.cpio.gz --append "console=ttyAMA0" -m 512M', 'boot Linux')
       .example('krustvm boot -kernel test.elf -nographic --icount', 'a bare-metal program, deterministic timing'),
     handler: async (a) => { setExit(await bootMain(a as unknown as BootArgs)); },

@@ -60,12 +60,21 @@ export class Memory {
   /** Called (with the RAM page index) before a store changes a page that holds code. */
   onCodeWrite: (ramPage: number) => void = () => {};
 
-  private readonly rTagLo = new Int32Array(TLB_SIZE).fill(-1);
-  private readonly rTagHi = new Int32Array(TLB_SIZE);
-  private readonly rBase = new Int32Array(TLB_SIZE);
-  private readonly wTagLo = new Int32Array(TLB_SIZE).fill(-1);
-  private readonly wTagHi = new Int32Array(TLB_SIZE);
-  private readonly wBase = new Int32Array(TLB_SIZE);
+  private rTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
+  private rTagHi: Int32Array = new Int32Array(TLB_SIZE);
+  private rBase: Int32Array = new Int32Array(TLB_SIZE);
+  private wTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
+  private wTagHi: Int32Array = new Int32Array(TLB_SIZE);
+  private wBase: Int32Array = new Int32Array(TLB_SIZE);
+  // Instruction fetch translations (addrOf with Access.Exec), so that engines re-finding a code
+  // page after they dropped their own caches do not walk the tables again.
+  private xTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
+  private xTagHi: Int32Array = new Int32Array(TLB_SIZE);
+  private xBase: Int32Array = new Int32Array(TLB_SIZE);
+  /** System mode: independent TLB sets (one per exception level; useTlb) — each set's entries
+   *  carry the permissions of the level that filled them. */
+  private tlbSets: Int32Array[][] | undefined;
+  private tlbSet = 0;
 
   /** Every Memory over the same RAM (itself included): a page marked as code loses its write
    *  TLB entries in all of them. */
@@ -86,8 +95,28 @@ export class Memory {
   }
 
   flushTlb(): void {
-    this.rTagLo.fill(-1);
-    this.wTagLo.fill(-1);
+    if (this.tlbSets) for (const t of this.tlbSets) { t[0].fill(-1); t[3].fill(-1); t[6].fill(-1); }
+    else { this.rTagLo.fill(-1); this.wTagLo.fill(-1); this.xTagLo.fill(-1); }
+  }
+
+  /** Makes TLB set `k` (0..sets-1) the one accesses use; the others keep their entries. */
+  useTlb(k: number, sets = 2): void {
+    if (!this.tlbSets) {
+      this.tlbSets = [this.tlbArrays()];
+      for (let j = 1; j < sets; j++) {
+        this.tlbSets.push([new Int32Array(TLB_SIZE).fill(-1), new Int32Array(TLB_SIZE), new Int32Array(TLB_SIZE),
+          new Int32Array(TLB_SIZE).fill(-1), new Int32Array(TLB_SIZE), new Int32Array(TLB_SIZE),
+          new Int32Array(TLB_SIZE).fill(-1), new Int32Array(TLB_SIZE), new Int32Array(TLB_SIZE)]);
+      }
+    }
+    if (k === this.tlbSet) return;
+    const t = this.tlbSets[k];
+    this.tlbSet = k;
+    this.rTagLo = t[0]; this.rTagHi = t[1]; this.rBase = t[2]; this.wTagLo = t[3]; this.wTagHi = t[4]; this.wBase = t[5];
+    this.xTagLo = t[6]; this.xTagHi = t[7]; this.xBase = t[8];
+  }
+  private tlbArrays(): Int32Array[] {
+    return [this.rTagLo, this.rTagHi, this.rBase, this.wTagLo, this.wTagHi, this.wBase, this.xTagLo, this.xTagHi, this.xBase];
   }
 
   /** Records that `ramPage` holds code; its stores from now on go through `onCodeWrite`. */
@@ -95,7 +124,12 @@ export class Memory {
     if (this.codePages[ramPage]) return;
     this.codePages[ramPage] = 1;
     const base = ramPage << PAGE_SHIFT;
-    for (const m of this.peers) for (let i = 0; i < TLB_SIZE; i++) if (m.wBase[i] === base) m.wTagLo[i] = -1;
+    for (const m of this.peers) {
+      for (const t of m.tlbSets ?? [m.tlbArrays()]) {
+        const wTagLo = t[3], wBase = t[5];
+        for (let i = 0; i < TLB_SIZE; i++) if (wBase[i] === base) wTagLo[i] = -1;
+      }
+    }
   }
 
   // ----- slow path
@@ -110,11 +144,17 @@ export class Memory {
       const page = base >>> PAGE_SHIFT;
       if (this.codePages[page]) { this.codePages[page] = 0; this.onCodeWrite(page); }
       this.wTagLo[i] = vpn; this.wTagHi[i] = hi; this.wBase[i] = base;
+    } else {
+      this.xTagLo[i] = vpn; this.xTagHi[i] = hi; this.xBase[i] = base;
     }
     return base;
   }
   /** RAM offset of a virtual byte for an access (translating, filling the TLB). */
   addrOf(lo: number, hi: number, access: Access, unpriv = false): number {
+    if (access === Access.Exec && !unpriv) {
+      const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
+      if (this.xTagLo[i] === vpn && this.xTagHi[i] === hi) return this.xBase[i] + (lo & (PAGE_SIZE - 1));
+    }
     return this.fill(lo, hi, access, unpriv) + (lo & (PAGE_SIZE - 1));
   }
   private slowRead(lo: number, hi: number, size: number, unpriv: boolean): number {

@@ -69,6 +69,7 @@ export class SysEnv implements ExecEnv {
   constructor(readonly cpu: Cpu, readonly mem: Memory, readonly index: number, readonly host: SysHost) {
     this.mmu = new Mmu(mem.dv, () => this.el);
     mem.translator = this.mmu;
+    mem.useTlb(this.el === 0 ? 0 : 1);
     this.reset();
   }
 
@@ -95,7 +96,9 @@ export class SysEnv implements ExecEnv {
       this.cpu.setX(31, this.spOther);
       this.spOther = cur;
     }
-    if (oldEl !== el) { this.mem.flushTlb(); this.updateFp(); }
+    // The soft TLB has one set per EL (entries carry the permissions of the level that filled
+    // them), so changing level switches sets instead of flushing.
+    if (oldEl !== el) { this.mem.useTlb(el === 0 ? 0 : 1); this.updateFp(); }
   }
   get spEl0(): bigint { return this.spIsEl1() ? this.spOther : this.cpu.getX(31); }
   set spEl0(v: bigint) { if (this.spIsEl1()) this.spOther = v; else this.cpu.setX(31, v); }

@@ -192,6 +192,7 @@ export function writeSysreg(env: SysEnv, enc: number, v: bigint, pc: number): Af
     case R.CONTEXTIDR: env.contextidr = Number(v & 0xffffffffn); return After.Nothing;
     case R.TPIDR_EL1: env.tpidr1 = v; return After.Nothing;
     case R.CSSELR: env.csselr = Number(v & 0xfn); return After.Nothing;
+    case R.TPIDRRO_EL0: env.cpu.tpidrro_el0 = v; return After.Nothing; // EL1 writes, EL0 reads
     default: throw U(); // unknown, read-only (ID registers, CurrentEL, ISR) or EL2/EL3
   }
   if (TRANSLATION.has(enc)) {
