@@ -65,6 +65,14 @@ const CASES: Case[] = [
   },
   { name: 'strings and malloc', bin: 'strings', check: (r) => expect(out(r)).toContain('tokens 100 sum 328350') },
   { name: 'floating point', bin: 'float', check: (r) => expect(out(r)).toContain('exp 2.7182818284590451 ') },
+  // The same kinds of programs against musl instead of glibc.
+  { name: 'musl: printf, strings, malloc', bin: 'musl_hello', check: (r) => { expect(r.status).toBe(3); expect(out(r)).toBe('musl|1|beef|2.500 len=17\n999 no y\n'); } },
+  { name: 'musl: arith', bin: 'musl_arith', check: (r) => expect(out(r)).toMatch(/^mix [0-9a-f]{16}$/m) },
+  { name: 'musl: qsort', bin: 'musl_qsort', check: (r) => expect(out(r)).toContain('structs sorted\n') },
+  {
+    name: 'musl: sha256 of a file', bin: 'musl_sha256', args: [INPUT],
+    check: (r) => expect(out(r).split('\n')[0]).toBe(`${createHash('sha256').update(input).digest('hex')}  ${input.length} bytes`),
+  },
   { name: 'bench_intloop', bin: 'bench_intloop', args: ['20000'], check: (r) => expect(out(r)).toMatch(/^intloop 20000 [0-9a-f]{16}\n$/) },
   { name: 'bench_crc32', bin: 'bench_crc32', args: ['2'], check: (r) => expect(out(r)).toMatch(/^crc32 2 [0-9a-f]{8}\n$/) },
   { name: 'bench_sha256', bin: 'bench_sha256', args: ['1'], check: (r) => expect(out(r)).toMatch(/^sha256 1 [0-9a-f]{64}\n$/) },

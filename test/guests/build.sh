@@ -28,6 +28,25 @@ build bench_vector -O3 src/bench_vector.c
 build arith_O0 -O0 src/arith.c
 build setjmp_O0 -O0 src/setjmp.c
 
+# The same kind of programs against musl instead of glibc. MUSL is the root of an unpacked
+# musl-dev:arm64 (`apt-get download musl-dev:arm64` and `dpkg-deb -x` it into a folder).
+if [ -n "${MUSL:-}" ]; then
+  M=$MUSL/usr
+  build_musl() { # name sources...
+    name=$1; shift
+    $CC -O2 -static -nostdlib -nostdinc -isystem "$M/include/aarch64-linux-musl" -isystem "$($CC -print-file-name=include)" \
+      "$M/lib/aarch64-linux-musl/crt1.o" "$M/lib/aarch64-linux-musl/crti.o" "$@" "$M/lib/aarch64-linux-musl/libc.a" \
+      "$($CC -print-libgcc-file-name)" "$M/lib/aarch64-linux-musl/crtn.o" -o "bin/$name"
+    $STRIP "bin/$name"
+  }
+  build_musl musl_hello src/musl_hello.c
+  build_musl musl_arith src/arith.c
+  build_musl musl_qsort src/qsort.c
+  build_musl musl_sha256 src/sha256.c
+else
+  echo "MUSL not set: musl programs not rebuilt" >&2
+fi
+
 # Raw syscalls, no libc.
 $CC -nostdlib -static -o bin/sysasm src/sysasm.S
 $STRIP bin/sysasm
