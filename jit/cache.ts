@@ -23,6 +23,11 @@ export type UnitFn = (cpu: Cpu, ctx: RunCtx) => number;
 export class Unit {
   fn: UnitFn = () => { throw new Error('unit not instantiated'); };
   dead = false;
+  /** A region that runs on into a second page: that page's virtual page number and RAM page
+   *  (-1: none), and the exec-cache generation in which that translation was last seen to hold. */
+  vpage2 = -1;
+  ram2 = -1;
+  okGen = -1;
   /** Per exit index: its ExitKind, and the pc of the instruction that leaves. */
   readonly kinds: Uint8Array;
   readonly froms: Float64Array;
@@ -30,8 +35,6 @@ export class Unit {
   readonly links: (Unit | undefined)[];
   /** Per link: -1 (same page: valid while both live) or the exec-cache generation it holds in. */
   readonly linkGen: Int32Array;
-  /** (unit, exit index) pairs whose link points here. */
-  incoming: [Unit, number][] = [];
   constructor(
     readonly pc: number,
     readonly ramPage: number,
@@ -55,8 +58,14 @@ export class CodePage {
   readonly cold: (Block | undefined)[] = new Array(SLOTS).fill(undefined);
   readonly units: (Unit | undefined)[] = new Array(SLOTS).fill(undefined);
   readonly list: Unit[] = [];
+  /** Units of other pages whose regions run on into this one (dropped with it). */
+  readonly foreign: Unit[] = [];
   constructor(readonly ramPage: number) {}
 }
+
+/** Default bound on the generated source held by live units (V8's code and closures for them
+ *  grow with it). Reaching it drops every unit, the way a full translation buffer is flushed. */
+export const MAX_SRC_BYTES = 24 << 20;
 
 export class CodeCache {
   private readonly pages: (CodePage | undefined)[];
@@ -64,8 +73,13 @@ export class CodeCache {
   srcBytes = 0;
   invalidations = 0;
   unitsDropped = 0;
+  /** Times the bound was reached and every unit dropped. */
+  flushes = 0;
 
-  constructor(ramPages: number) { this.pages = new Array(ramPages).fill(undefined); }
+  constructor(ramPages: number, readonly maxSrcBytes = MAX_SRC_BYTES) { this.pages = new Array(ramPages).fill(undefined); }
+
+  /** Whether adding `bytes` more source would pass the bound. */
+  full(bytes: number): boolean { return this.srcBytes + bytes > this.maxSrcBytes; }
 
   page(ramPage: number): CodePage | undefined { return this.pages[ramPage]; }
   pageOrNew(ramPage: number): CodePage {
@@ -76,25 +90,28 @@ export class CodeCache {
 
   add(p: CodePage, idx: number, u: Unit): void {
     const old = p.units[idx];
-    if (old) this.drop(old);
+    if (old) { this.drop(old); const k = p.list.indexOf(old); if (k >= 0) p.list.splice(k, 1); }
     p.units[idx] = u;
     p.list.push(u);
+    if (u.ram2 >= 0) {
+      const f = this.pageOrNew(u.ram2).foreign;
+      if (f.length >= 32) { const live = f.filter((x) => !x.dead); f.length = 0; f.push(...live); }
+      f.push(u);
+    }
     this.liveUnits++;
     this.srcBytes += u.src.length;
   }
 
+  /** Links are not tracked from their target: the dispatcher ignores a link to a dead unit, and
+   *  a dead unit's own links are cleared, so a stale link keeps at most one dead unit alive. */
   link(from: Unit, exit: number, to: Unit, gen: number): void {
     from.linkGen[exit] = gen;
-    if (from.links[exit] === to) return;
     from.links[exit] = to;
-    to.incoming.push([from, exit]);
   }
 
   private drop(u: Unit): void {
     if (u.dead) return;
     u.dead = true;
-    for (const [from, k] of u.incoming) if (from.links[k] === u) from.links[k] = undefined;
-    u.incoming = [];
     u.links.fill(undefined);
     this.liveUnits--;
     this.srcBytes -= u.src.length;
@@ -108,7 +125,22 @@ export class CodeCache {
     this.pages[ramPage] = undefined;
     this.invalidations++;
     for (const u of p.list) this.drop(u);
+    for (const u of p.foreign) this.drop(u);
     for (const b of p.cold) if (b) b.dead = true;
+  }
+
+  /** Drops every unit but keeps the cold blocks (their counts restart, so only code that is
+   *  still hot is compiled again). */
+  flushUnits(): void {
+    this.flushes++;
+    for (const p of this.pages) {
+      if (!p) continue;
+      for (const u of p.list) this.drop(u);
+      p.list.length = 0;
+      p.foreign.length = 0;
+      p.units.fill(undefined);
+      for (const b of p.cold) if (b) b.hits = 0;
+    }
   }
 
   invalidateAll(): void {

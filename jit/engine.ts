@@ -19,7 +19,11 @@ import type { Insn } from './insn.js';
 import { JitChecker } from './check.js';
 import { dumpUnit } from './dump.js';
 
-export const DEFAULT_THRESHOLD = 100;   // block executions; see the report for the sweep it came from
+// Block executions before a region is compiled. Compiling costs ~40–300 µs per guest instruction
+// (more while the compiler itself is still cold) against ~15 ns saved per executed instruction,
+// so code must run thousands of times to pay back; at 100, programs of ~1M instructions ran
+// slower under the JIT than under the interpreter (qsort, printf_ints).
+export const DEFAULT_THRESHOLD = 2000;
 const XC_SIZE = 64;
 const TWO32 = 4294967296;
 
@@ -32,6 +36,8 @@ export interface JitEngine extends Engine {
 export interface JitInternals {
   /** Keep guest registers in cpu.R instead of JS locals (for measurement). */
   regsInMemory?: boolean;
+  /** Bound on live generated source (bytes); default MAX_SRC_BYTES. */
+  maxCodeBytes?: number;
 }
 
 export function createJit(cpu: Cpu, decoder: Decoder, opts: EngineOptions & JitInternals): JitEngine {
@@ -62,12 +68,12 @@ class Jit implements JitEngine {
   private seq = 0;
   private readonly st = {
     unitsCompiled: 0, regions: 0, blocksCompiled: 0, insnsCompiled: 0, compileMs: 0, compileFailures: 0,
-    chainHits: 0, lookups: 0, rasHits: 0, blocksDiscovered: 0, insnsDiscovered: 0, coldBlocks: 0, coldInsns: 0, flagsRemoved: 0,
+    chainHits: 0, lookups: 0, rasHits: 0, blocksDiscovered: 0, insnsDiscovered: 0, coldBlocks: 0, coldInsns: 0, flagsRemoved: 0, twoPageUnits: 0,
   };
 
   constructor(readonly cpu: Cpu, readonly decoder: Decoder, readonly opts: EngineOptions & JitInternals) {
     this.interp = new Interpreter(cpu, decoder);
-    this.cache = new CodeCache(cpu.mem.codePages.length);
+    this.cache = new CodeCache(cpu.mem.codePages.length, opts.maxCodeBytes);
     this.threshold = Math.max(1, opts.jitThreshold ?? DEFAULT_THRESHOLD);
     this.regsInLocals = !opts.regsInMemory;
     this.checker = opts.checkJit ? new JitChecker(cpu, decoder, this.interp) : undefined;
@@ -89,6 +95,7 @@ class Jit implements JitEngine {
       cacheSrcBytes: this.cache.srcBytes,
       invalidations: this.cache.invalidations,
       unitsDropped: this.cache.unitsDropped,
+      cacheFlushes: this.cache.flushes,
       ...(this.checker ? { unitsChecked: this.checker.unitsChecked } : {}),
     };
   }
@@ -106,7 +113,7 @@ class Jit implements JitEngine {
         const pc = this.pc;
         let u: Unit | undefined;
         let g: number;
-        if (prev !== undefined && (u = prev.links[pe]) !== undefined && u.pc === pc && ((g = prev.linkGen[pe]) < 0 || g === this.xGen)) {
+        if (prev !== undefined && (u = prev.links[pe]) !== undefined && u.pc === pc && !u.dead && ((g = prev.linkGen[pe]) < 0 || g === this.xGen)) {
           chainHits++;
         } else {
           try {
@@ -124,6 +131,13 @@ class Jit implements JitEngine {
             // translations seen in this generation of the exec cache hold.
             this.cache.link(prev, pe, u, samePage(prev.pc, pc) ? -1 : this.xGen);
           }
+        }
+        if (u.ram2 >= 0 && u.okGen !== this.xGen && !this.check2(u)) {
+          // Its second page now translates elsewhere: run the code there cold (it recompiles).
+          prev = undefined;
+          try { this.find(pc); } catch (x) { this.exception(x); continue; }
+          this.pc = this.cold(pc);
+          continue;
         }
         const next = this.checker ? this.checker.run(u, ctx) : u.fn(cpu, ctx);
         this.pc = next;
@@ -192,6 +206,24 @@ class Jit implements JitEngine {
     if (cp === undefined) return undefined;
     const u = cp.units[(pc - vpage * PAGE_SIZE) >> 2];
     return u !== undefined && u.pc === pc ? u : undefined;
+  }
+
+  /** Whether the second page of a two-page unit still translates to the RAM page it was
+   *  compiled from (checked once per exec-cache generation). */
+  private check2(u: Unit): boolean {
+    const vp = u.vpage2, i = vp & (XC_SIZE - 1);
+    let base: number;
+    if (this.xTag[i] === vp) base = this.xBase[i];
+    else {
+      try { base = this.cpu.mem.addrOf((vp * PAGE_SIZE) | 0, Math.floor(vp * PAGE_SIZE / TWO32) | 0, Access.Exec); }
+      catch { return false; }
+      if (base >= this.cpu.mem.ram.byteLength) return false;
+      this.xTag[i] = vp;
+      this.xBase[i] = base;
+    }
+    if (base / PAGE_SIZE !== u.ram2) return false;
+    u.okGen = this.xGen;
+    return true;
   }
 
   private pushRas(retPc: number): void {
@@ -269,8 +301,22 @@ class Jit implements JitEngine {
   /** Compiles the region rooted at block `b`; false if nothing could be compiled. */
   private compile(b: Block, cp: CodePage, idx: number): boolean {
     const t0 = performance.now();
-    const pageVa = Math.floor(b.pc / PAGE_SIZE) * PAGE_SIZE;
-    const blockAt = (pc: number) => { const c = cp.cold[(pc - pageVa) >> 2]; return c && c.pc === pc ? c : undefined; };
+    const vpage = Math.floor(b.pc / PAGE_SIZE), pageVa = vpage * PAGE_SIZE;
+    // The other page of a region may be any page whose translation the exec cache holds (valid
+    // in this generation) and whose blocks have run; at most one is used (selectRegion).
+    const blockAt = (pc: number) => {
+      const vp = Math.floor(pc / PAGE_SIZE);
+      let p = cp;
+      if (vp !== vpage) {
+        const i = vp & (XC_SIZE - 1);
+        if (this.xTag[i] !== vp) return undefined;
+        const q = this.cache.page(this.xBase[i] / PAGE_SIZE);
+        if (q === undefined || q === cp) return undefined;
+        p = q;
+      }
+      const c = p.cold[(pc - vp * PAGE_SIZE) >> 2];
+      return c && c.pc === pc ? c : undefined;
+    };
     let c: Compiled | undefined;
     const disasm = this.opts.jitDump || this.checker ? (i: Insn) => this.decoder.disasm(i.word, i.pc) : undefined;
     for (let attempt = 0; attempt < 8 && !c; attempt++) {
@@ -288,7 +334,16 @@ class Jit implements JitEngine {
       }
     }
     if (!c) { b.noCompile = true; return false; }
+    if (this.cache.full(c.src.length)) { this.cache.flushUnits(); b.hits = this.threshold; }
     const u = new Unit(b.pc, cp.ramPage, c.name, c.src, c.exits, c.sites, c.blocks, c.insns, !c.stateful);
+    const other = c.blocks.find((x) => Math.floor(x.pc / PAGE_SIZE) !== vpage);
+    if (other) {
+      const vp = Math.floor(other.pc / PAGE_SIZE);
+      u.vpage2 = vp;
+      u.ram2 = this.xBase[vp & (XC_SIZE - 1)] / PAGE_SIZE;
+      u.okGen = this.xGen;
+      this.st.twoPageUnits++;
+    }
     const { SP, SN, SW } = siteTables(c.sites);
     u.fn = new Function('H', 'U', 'SP', 'SN', 'SW', `${c.src}\nreturn ${c.name};`)(H, u, SP, SN, SW);
     this.cache.add(cp, idx, u);

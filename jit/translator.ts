@@ -86,11 +86,13 @@ export function analyseBlock(b: Block, decoder: Decoder, compilable: (i: Insn) =
   if (b.jitLen === 0) b.noCompile = true;
 }
 
-/** The blocks of a region rooted at `root`: reachable by static successors within the page,
+/** The blocks of a region rooted at `root`: reachable by static successors within the page (or
+ *  one other page, when `blockAt` can see its blocks: a loop that straddles a page boundary),
  *  already executed (present in `blockAt` with hits), in ascending pc order. */
 export function selectRegion(root: Block, blockAt: (pc: number) => Block | undefined, analyseB: (b: Block) => void): Block[] {
   analyseB(root);
   const page = Math.floor(root.pc / PAGE_SIZE);
+  let page2 = -1;
   const chosen = new Map<number, Block>([[root.pc, root]]);
   const queue = [root];
   let insns = root.jitLen;
@@ -98,11 +100,13 @@ export function selectRegion(root: Block, blockAt: (pc: number) => Block | undef
     const b = queue.shift()!;
     if (b.jitLen < b.insns.length || b.jitLen < b.entries.length) continue;   // ends early: its exit leaves
     for (const s of b.succs) {
-      if (chosen.has(s) || Math.floor(s / PAGE_SIZE) !== page) continue;
+      const sp = Math.floor(s / PAGE_SIZE);
+      if (chosen.has(s) || (sp !== page && page2 >= 0 && sp !== page2)) continue;
       const nb = blockAt(s);
       if (!nb || nb.dead || nb.hits === 0) continue;
       analyseB(nb);
       if (nb.noCompile || insns + nb.jitLen > MAX_REGION_INSNS) continue;
+      if (sp !== page) page2 = sp;
       chosen.set(s, nb);
       insns += nb.jitLen;
       queue.push(nb);

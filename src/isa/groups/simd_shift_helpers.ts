@@ -1,10 +1,95 @@
 // Helpers of the shift-by-immediate group (simd_shift.ts).
 import type { Cpu } from '../../cpu/state.js';
-import { T, getB, setB, commit, commitScalar, sat, clearSat, flushSat, ones } from './simd_lanes.js';
+import { T, getB, setB, commit, commitScalar, sat, clearSat, flushSat, ones, elemArray } from './simd_lanes.js';
 import { placeHalf } from './simd_misc_helpers.js';
 import { SHIFT } from './simd_shift.js';
 import { toInt, fromInt } from './simd_fp_helpers.js';
 import { RM } from '../../fp/fpcr.js';
+
+const TU = [T.V8, T.V16, T.V32];
+/** Off only in tests that compare the Number forms with the BigInt reference. */
+export const shiftFastPath = { on: true };
+
+/** The non-saturating R/L/W forms on elements of 8–32 bits, in Numbers (the BigInt path below
+ *  is the reference; this gives the same bits). Values stay below 2^64 in magnitude and are
+ *  only scaled by powers of two, so every double here is exact; the typed-array stores take
+ *  the result modulo 2^bits. Returns false for the forms it does not handle. */
+function shiftFast(cpu: Cpu, key: number, kind: string, esz: number, sh: number, q: number, d: number, n: number): boolean {
+  const scalar = q < 0, U = key >> 5, op = key & 31;
+  const bits = 8 << esz, per = 16 >> esz;
+  const count = scalar ? 1 : (q ? 16 : 8) >> esz;
+  if (esz === 2 && !scalar) return shift32(cpu, key, kind, sh, q, d, n);
+  if (kind === 'R') {
+    const round = op === 4 || op === 6, acc = op === 2 || op === 6;
+    const A = elemArray(cpu, esz, !U && key !== 0x28), D = elemArray(cpu, esz, false), R = TU[esz];
+    const nb = n * per, db = d * per;
+    if (key === 0x28) { // SRI
+      const mask = sh >= bits ? 0 : (bits === 32 ? 0xffffffff : (1 << bits) - 1) >>> sh;
+      for (let i = 0; i < count; i++) R[i] = (D[db + i] & ~mask) | (sh >= bits ? 0 : A[nb + i] >>> sh);
+    } else {
+      const div = 2 ** sh, rc = round ? 2 ** (sh - 1) : 0;
+      for (let i = 0; i < count; i++) {
+        let r = Math.floor((A[nb + i] + rc) / div);
+        if (acc) r += D[db + i];
+        R[i] = r;
+      }
+    }
+  } else if (kind === 'L') {
+    if (key !== 0x0a && key !== 0x2a) return false;    // saturating: BigInt path
+    const A = elemArray(cpu, esz, false), D = elemArray(cpu, esz, false), R = TU[esz];
+    const nb = n * per, db = d * per;
+    if (key === 0x0a) for (let i = 0; i < count; i++) R[i] = A[nb + i] << sh;
+    else {
+      const mask = (bits === 32 ? -1 : (1 << bits) - 1) << sh;
+      for (let i = 0; i < count; i++) R[i] = (D[db + i] & ~mask) | ((A[nb + i] << sh) & mask);
+    }
+  } else if (kind === 'W') {
+    const nc = 8 >> esz, base = n * per + (q ? nc : 0), A = elemArray(cpu, esz, !U), mul = 2 ** sh;
+    if (esz < 2) { const R = TU[esz + 1]; for (let i = 0; i < nc; i++) R[i] = A[base + i] * mul; }
+    else {
+      const R = T.V;
+      for (let i = 0; i < nc; i++) { const v = A[base + i] * mul; R[2 * i] = v; R[2 * i + 1] = Math.floor(v / 4294967296); }
+    }
+    commit(cpu, d, 1);
+    return true;
+  } else return false;
+  if (scalar) commitScalar(cpu, d, esz); else commit(cpu, d, q);
+  return true;
+}
+
+/** shiftFast for 32-bit lanes, on the Int32Array register file (one element kind: V8 keeps
+ *  these loops monomorphic). */
+function shift32(cpu: Cpu, key: number, kind: string, sh: number, q: number, d: number, n: number): boolean {
+  const V = cpu.V, R = T.V, nb = n * 4, db = d * 4, count = q ? 4 : 2;
+  switch (key) {
+    case 0x20: for (let i = 0; i < count; i++) R[i] = sh >= 32 ? 0 : V[nb + i] >>> sh; break;         // ushr
+    case 0x00: for (let i = 0; i < count; i++) R[i] = V[nb + i] >> (sh >= 32 ? 31 : sh); break;       // sshr
+    case 0x22: for (let i = 0; i < count; i++) R[i] = V[db + i] + (sh >= 32 ? 0 : V[nb + i] >>> sh); break;   // usra
+    case 0x02: for (let i = 0; i < count; i++) R[i] = V[db + i] + (V[nb + i] >> (sh >= 32 ? 31 : sh)); break; // ssra
+    case 0x0a: for (let i = 0; i < count; i++) R[i] = V[nb + i] << sh; break;                         // shl
+    case 0x2a: { const mask = -1 << sh; for (let i = 0; i < count; i++) R[i] = (V[db + i] & ~mask) | ((V[nb + i] << sh) & mask); break; } // sli
+    case 0x28: { // sri
+      if (sh >= 32) { for (let i = 0; i < count; i++) R[i] = V[db + i]; break; }
+      const mask = -1 >>> sh;
+      for (let i = 0; i < count; i++) R[i] = (V[db + i] & ~mask) | (V[nb + i] >>> sh);
+      break;
+    }
+    default: {
+      if (kind !== 'W') return false;
+      // sshll/ushll from 32-bit lanes: 64-bit results (sh < 32)
+      const base = nb + (q ? 2 : 0), U = key >> 5;
+      for (let i = 0; i < 2; i++) {
+        const a = V[base + i];
+        R[2 * i] = a << sh;
+        R[2 * i + 1] = sh === 0 ? (U ? 0 : a >> 31) : U ? a >>> (32 - sh) : a >> (32 - sh);
+      }
+      commit(cpu, d, 1);
+      return true;
+    }
+  }
+  commit(cpu, d, q);
+  return true;
+}
 
 /** Right shift by 1..esize with optional rounding, at full precision. */
 const shr = (a: bigint, sh: number, round: boolean) => (round ? (a + (1n << BigInt(sh - 1))) >> BigInt(sh) : a >> BigInt(sh));
@@ -14,6 +99,7 @@ export const shiftHelpers = {
     const scalar = q < 0, kind = SHIFT[key][1], U = key >> 5, op = key & 31;
     const bits = 8 << esz, per = 16 >> esz;
     const count = scalar ? 1 : (q ? 16 : 8) >> esz;
+    if (esz < 3 && shiftFastPath.on && shiftFast(cpu, key, kind, esz, sh, q, d, n)) return;
     clearSat();
     switch (kind) {
       case 'R': {
