@@ -13,10 +13,12 @@ const dtc = findDtc();
 
 describe('dtc accepts the generated DTB', () => {
   // Never a silent pass: without dtc the test fails in CI and warns locally.
-  it.runIf(dtc === null)('dtc is installed', () => {
-    if (process.env.CI === 'true') throw new Error(dtcMissingMessage);
-    console.warn(`WARNING (not run): ${dtcMissingMessage}`);
-  });
+  if (dtc === null) {
+    it('dtc is installed', () => {
+      if (process.env.CI === 'true') throw new Error(dtcMissingMessage);
+      console.warn(`WARNING (not run): ${dtcMissingMessage}`);
+    });
+  }
 
   for (const [label, cfg] of [
     ['minimal', { ramBytes: 64 << 20, cpus: 1 }],
