@@ -1,0 +1,250 @@
+// virtio-mmio transport, version 2 ("modern", virtio 1.2 §4.2.2), one 0x200-byte slot.
+//
+// Registers below 0x100 take 32-bit aligned accesses only (the spec's rule for drivers); others
+// read as zero / are ignored with a one-time warning. The device config space from 0x100 is
+// passed through at 8/16/32 bits. A slot without a device answers MagicValue, Version 2 and
+// DeviceID 0, which Linux's probe takes as "nothing here".
+//
+// The transport offers VERSION_1, INDIRECT_DESC and EVENT_IDX on top of the device's features
+// (the queue library handles both ring features for every device) and accepts FEATURES_OK only
+// for a subset of the offer that includes VERSION_1 — otherwise the bit does not stick, which
+// the driver sees when it reads Status back. Protocol violations set DEVICE_NEEDS_RESET (plus a
+// config-change interrupt after DRIVER_OK) and log one line; the device is then left alone until
+// the driver writes Status = 0.
+import { type AccessSize, type IrqLine, type MmioDevice, NO_IRQ, warnOnce, warnSink } from '../device.js';
+import { type DmaView, NO_DMA } from './dma.js';
+import { type VirtioDevice, type VirtioSignal, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1, bit } from './device.js';
+import { type QueueState, Virtqueue } from './queue.js';
+
+export const MMIO = {
+  MAGIC_VALUE: 0x000, VERSION: 0x004, DEVICE_ID: 0x008, VENDOR_ID: 0x00c,
+  DEVICE_FEATURES: 0x010, DEVICE_FEATURES_SEL: 0x014, DRIVER_FEATURES: 0x020, DRIVER_FEATURES_SEL: 0x024,
+  QUEUE_SEL: 0x030, QUEUE_NUM_MAX: 0x034, QUEUE_NUM: 0x038, QUEUE_READY: 0x044, QUEUE_NOTIFY: 0x050,
+  INTERRUPT_STATUS: 0x060, INTERRUPT_ACK: 0x064, STATUS: 0x070,
+  QUEUE_DESC_LOW: 0x080, QUEUE_DESC_HIGH: 0x084, QUEUE_DRIVER_LOW: 0x090, QUEUE_DRIVER_HIGH: 0x094,
+  QUEUE_DEVICE_LOW: 0x0a0, QUEUE_DEVICE_HIGH: 0x0a4, SHM_SEL: 0x0ac, SHM_LEN_LOW: 0x0b0, SHM_LEN_HIGH: 0x0b4,
+  SHM_BASE_LOW: 0x0b8, SHM_BASE_HIGH: 0x0bc, QUEUE_RESET: 0x0c0, CONFIG_GENERATION: 0x0fc, CONFIG: 0x100,
+  /** Window size per slot (matches the board's VIRTIO_STRIDE). */
+  SIZE: 0x200,
+} as const;
+
+/** "virt" little-endian. */
+export const VIRTIO_MAGIC = 0x74726976;
+/** VendorID: "KRVM" little-endian. Linux ignores it. */
+export const KRUSTVM_VENDOR = 0x4d56524b;
+
+export const STATUS = { ACKNOWLEDGE: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8, NEEDS_RESET: 0x40, FAILED: 0x80 } as const;
+export const INT_VRING = 1, INT_CONFIG = 2;
+
+export interface VirtioMmioOptions {
+  device?: VirtioDevice | null;
+  irq?: IrqLine;
+  /** The memory the device may use (from the hypervisor core). */
+  dma?: DmaView;
+  /** Where the one-line protocol-error messages go (default: the device warning sink). */
+  log?: (msg: string) => void;
+}
+
+const U32 = 0x100000000;
+const split = (v: number, high: boolean) => (high ? Math.floor(v / U32) >>> 0 : v % U32 >>> 0);
+const join = (old: number, v: number, high: boolean) => (high ? v * U32 + (old % U32) : Math.floor(old / U32) * U32 + v);
+
+export class VirtioMmio implements MmioDevice {
+  readonly name: string;
+  readonly device: VirtioDevice | null;
+  readonly queues: Virtqueue[];
+  private irq: IrqLine;
+  private dma: DmaView;
+  private log: (msg: string) => void;
+  private status = 0;
+  private devFeatSel = 0; private drvFeatSel = 0;
+  private driverFeatures = 0n;
+  private queueSel = 0;
+  private intStatus = 0;
+  private configGen = 0;
+  private active = false;
+  /** Bumped on every (re)activation and reset, so signals from a stale activation are dropped. */
+  private epoch = 0;
+  private irqLevel = false;
+
+  constructor(opts: VirtioMmioOptions = {}) {
+    this.device = opts.device ?? null;
+    this.irq = opts.irq ?? NO_IRQ;
+    this.dma = opts.dma ?? NO_DMA;
+    this.log = opts.log ?? ((m) => warnSink(m));
+    this.name = `virtio-mmio:${this.device ? this.device.name : 'empty'}`;
+    this.queues = (this.device?.queueMaxSizes ?? []).map((n, i) => new Virtqueue(i, n));
+  }
+
+  connectIrq(line: IrqLine): void { this.irq = line; line.set(this.irqLevel); }
+
+  /** Everything the driver may negotiate. */
+  get offered(): bigint {
+    if (!this.device) return 0n;
+    return this.device.features | bit(VIRTIO_F_VERSION_1) | bit(VIRTIO_F_INDIRECT_DESC) | bit(VIRTIO_F_EVENT_IDX);
+  }
+
+  private updateIrq(): void {
+    const level = this.intStatus !== 0;
+    if (level !== this.irqLevel) { this.irqLevel = level; this.irq.set(level); }
+  }
+  private interrupt(bits: number): void { this.intStatus |= bits; this.updateIrq(); }
+
+  /** DEVICE_NEEDS_RESET with a one-line reason (once per breakage). */
+  fail(reason: string): void {
+    if (this.status & STATUS.NEEDS_RESET) return;
+    this.status |= STATUS.NEEDS_RESET;
+    this.log(`${this.name}: ${reason}; device needs reset`);
+    if (this.status & STATUS.DRIVER_OK) this.interrupt(INT_CONFIG);
+  }
+
+  private get broken(): boolean { return (this.status & STATUS.NEEDS_RESET) !== 0; }
+  private selected(): Virtqueue | undefined { return this.queues[this.queueSel]; }
+
+  private signal(epoch: number): VirtioSignal {
+    const live = () => this.epoch === epoch && this.active && !this.broken;
+    return {
+      used: (q) => { if (live() && this.queues[q]?.needsInterrupt()) this.interrupt(INT_VRING); },
+      configChanged: () => { if (this.epoch === epoch) { this.configGen = (this.configGen + 1) >>> 0; this.interrupt(INT_CONFIG); } },
+      fail: (reason) => { if (this.epoch === epoch) this.fail(reason); },
+    };
+  }
+
+  /** Hands the ready queues and the memory view to the device (DRIVER_OK, restore). */
+  private activate(): void {
+    const dev = this.device!;
+    const f = this.driverFeatures;
+    for (const q of this.queues) {
+      q.eventIdx = (f & bit(VIRTIO_F_EVENT_IDX)) !== 0n;
+      q.indirect = (f & bit(VIRTIO_F_INDIRECT_DESC)) !== 0n;
+      if (!q.ready) continue;
+      q.attach(this.dma);
+      const e = q.validate();
+      if (e) { this.fail(e.message); return; }
+    }
+    this.epoch++;
+    this.active = true;
+    let refused: string | void;
+    try { refused = dev.activate(this.queues, this.dma, this.signal(this.epoch), f); }
+    catch (e) { refused = `internal error in activate: ${(e as Error).message}`; }
+    if (refused) this.fail(refused);
+  }
+
+  private setStatus(v: number): void {
+    if (v === 0) { this.reset(); return; }
+    const added = v & ~this.status;
+    let next = this.status | (v & 0xff & ~STATUS.NEEDS_RESET);
+    if (added & STATUS.FEATURES_OK) {
+      const f = this.driverFeatures;
+      if ((f & ~this.offered) !== 0n || !(f & bit(VIRTIO_F_VERSION_1))) next &= ~STATUS.FEATURES_OK;
+    }
+    this.status = next;
+    if (added & STATUS.DRIVER_OK && !this.active && !this.broken) {
+      if (!(next & STATUS.FEATURES_OK)) this.fail('DRIVER_OK without FEATURES_OK');
+      else this.activate();
+    }
+  }
+
+  private notify(q: number): void {
+    if (!this.active || this.broken || q >= this.queues.length || !this.queues[q].ready) return;
+    try { this.device!.queueNotify(q); }
+    catch (e) { this.fail(`internal error on queue ${q}: ${(e as Error).message}`); }
+  }
+
+  read(offset: number, size: AccessSize): number {
+    if (offset >= MMIO.CONFIG) {
+      if (!this.device || size === 8) return 0;
+      return this.device.readConfig(offset - MMIO.CONFIG, size) >>> 0;
+    }
+    if (size !== 4 || offset & 3) { warnOnce(`virtio-mmio: ${size}-byte read at 0x${offset.toString(16)} (registers are 32-bit) reads as zero`); return 0; }
+    switch (offset) {
+      case MMIO.MAGIC_VALUE: return VIRTIO_MAGIC;
+      case MMIO.VERSION: return 2;
+      case MMIO.DEVICE_ID: return this.device?.deviceId ?? 0;
+      case MMIO.VENDOR_ID: return KRUSTVM_VENDOR;
+    }
+    if (!this.device) return 0;
+    const q = this.selected();
+    switch (offset) {
+      case MMIO.DEVICE_FEATURES: return this.devFeatSel > 1 ? 0 : Number((this.offered >> BigInt(32 * this.devFeatSel)) & 0xffffffffn);
+      case MMIO.QUEUE_NUM_MAX: return q ? q.maxSize : 0;
+      case MMIO.QUEUE_NUM: return q ? q.size : 0;
+      case MMIO.QUEUE_READY: return q?.ready ? 1 : 0;
+      case MMIO.INTERRUPT_STATUS: return this.intStatus;
+      case MMIO.STATUS: return this.status;
+      case MMIO.QUEUE_DESC_LOW: case MMIO.QUEUE_DESC_HIGH: return q ? split(q.desc, offset === MMIO.QUEUE_DESC_HIGH) : 0;
+      case MMIO.QUEUE_DRIVER_LOW: case MMIO.QUEUE_DRIVER_HIGH: return q ? split(q.driver, offset === MMIO.QUEUE_DRIVER_HIGH) : 0;
+      case MMIO.QUEUE_DEVICE_LOW: case MMIO.QUEUE_DEVICE_HIGH: return q ? split(q.device, offset === MMIO.QUEUE_DEVICE_HIGH) : 0;
+      // No shared memory regions: length all ones is the spec's "does not exist".
+      case MMIO.SHM_LEN_LOW: case MMIO.SHM_LEN_HIGH: case MMIO.SHM_BASE_LOW: case MMIO.SHM_BASE_HIGH: return 0xffffffff;
+      case MMIO.CONFIG_GENERATION: return this.configGen;
+    }
+    return 0;
+  }
+
+  write(offset: number, size: AccessSize, value: number): void {
+    if (!this.device) return;
+    if (offset >= MMIO.CONFIG) {
+      if (size !== 8) this.device.writeConfig(offset - MMIO.CONFIG, size, value >>> 0);
+      return;
+    }
+    if (size !== 4 || offset & 3) { warnOnce(`virtio-mmio: ${size}-byte write at 0x${offset.toString(16)} (registers are 32-bit) ignored`); return; }
+    const v = value >>> 0;
+    // Queue registers are frozen once the queue is ready or the device is live.
+    const q = this.selected();
+    const qw = q && !q.ready && !(this.status & STATUS.DRIVER_OK) ? q : undefined;
+    switch (offset) {
+      case MMIO.DEVICE_FEATURES_SEL: this.devFeatSel = v; return;
+      case MMIO.DRIVER_FEATURES:
+        if (this.status & STATUS.FEATURES_OK || this.drvFeatSel > 1) return;
+        {
+          const sh = BigInt(32 * this.drvFeatSel);
+          this.driverFeatures = (this.driverFeatures & ~(0xffffffffn << sh)) | (BigInt(v) << sh);
+        }
+        return;
+      case MMIO.DRIVER_FEATURES_SEL: this.drvFeatSel = v; return;
+      case MMIO.QUEUE_SEL: this.queueSel = v; return;
+      case MMIO.QUEUE_NUM: if (qw) qw.size = v; return;
+      case MMIO.QUEUE_READY:
+        if (q && !(this.status & STATUS.DRIVER_OK)) q.ready = (v & 1) === 1;
+        return;
+      case MMIO.QUEUE_NOTIFY: this.notify(v & 0xffff); return;
+      case MMIO.INTERRUPT_ACK: this.intStatus &= ~v; this.updateIrq(); return;
+      case MMIO.STATUS: this.setStatus(v); return;
+      case MMIO.QUEUE_DESC_LOW: case MMIO.QUEUE_DESC_HIGH: if (qw) qw.desc = join(qw.desc, v, offset === MMIO.QUEUE_DESC_HIGH); return;
+      case MMIO.QUEUE_DRIVER_LOW: case MMIO.QUEUE_DRIVER_HIGH: if (qw) qw.driver = join(qw.driver, v, offset === MMIO.QUEUE_DRIVER_HIGH); return;
+      case MMIO.QUEUE_DEVICE_LOW: case MMIO.QUEUE_DEVICE_HIGH: if (qw) qw.device = join(qw.device, v, offset === MMIO.QUEUE_DEVICE_HIGH); return;
+    }
+  }
+
+  reset(): void {
+    this.status = 0; this.devFeatSel = 0; this.drvFeatSel = 0; this.driverFeatures = 0n;
+    this.queueSel = 0; this.intStatus = 0; this.configGen = 0;
+    this.active = false; this.epoch++;
+    for (const q of this.queues) q.reset();
+    this.device?.reset();
+    this.updateIrq();
+  }
+
+  save(): unknown {
+    return {
+      status: this.status, devFeatSel: this.devFeatSel, drvFeatSel: this.drvFeatSel,
+      driverFeatures: this.driverFeatures.toString(), queueSel: this.queueSel, intStatus: this.intStatus,
+      configGen: this.configGen, active: this.active, queues: this.queues.map((q) => q.save()),
+      device: this.device ? this.device.save() : null,
+    };
+  }
+
+  restore(state: unknown): void {
+    const s = state as Record<string, any>;
+    this.status = s.status; this.devFeatSel = s.devFeatSel; this.drvFeatSel = s.drvFeatSel;
+    this.driverFeatures = BigInt(s.driverFeatures); this.queueSel = s.queueSel; this.intStatus = s.intStatus;
+    this.configGen = s.configGen; this.active = false; this.epoch++;
+    (s.queues as QueueState[]).forEach((qs, i) => this.queues[i]?.restore(qs));
+    if (this.device) {
+      this.device.restore(s.device);
+      if (s.active && !this.broken) this.activate();
+    }
+    this.updateIrq();
+  }
+}
