@@ -17,6 +17,7 @@ import { Mmu } from './mmu.js';
 import { SCTLR_RESET } from './idregs.js';
 import { After, readSysreg, writeSysreg } from './sysregs.js';
 import type { GenericTimer } from '../../devices/timer.js';
+import { enableFpTraps } from './fpaccess.js';
 
 /** Vector offsets by kind (added to the 0x000/0x200/0x400 group). */
 export const VEC = { SYNC: 0x000, IRQ: 0x080, FIQ: 0x100, SERROR: 0x180 } as const;
@@ -67,6 +68,7 @@ export class SysEnv implements ExecEnv {
   readonly mmu: Mmu;
 
   constructor(readonly cpu: Cpu, readonly mem: Memory, readonly index: number, readonly host: SysHost) {
+    enableFpTraps();
     this.mmu = new Mmu(mem.dv, () => this.el);
     mem.translator = this.mmu;
     mem.useTlb(this.el === 0 ? 0 : 1);
@@ -80,6 +82,7 @@ export class SysEnv implements ExecEnv {
     this.daif = DAIF_MASK; this.ss = 0; this.il = 0;
     this.sctlr = SCTLR_RESET; this.tcr = 0n; this.ttbr0 = 0n; this.ttbr1 = 0n; this.mair = 0n;
     this.cpacr = 0; this.vbar = 0n; this.oslk = 1;
+    this.updateFp();
     this.translationChanged();
     this.state = 'running';
   }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 CC=${CC:-aarch64-linux-gnu-gcc}
 CFLAGS="-O2 -march=armv8-a -mgeneral-regs-only -ffreestanding -fno-pic -fno-stack-protector -nostdlib -static -Wall -Wextra -Wno-main -T src/link.ld -Wl,--build-id=none"
 mkdir -p bin
-for t in hello exc mmu timer smp; do
+for t in ${TESTS:-hello exc mmu timer smp fp}; do
   [ -f "src/$t.c" ] || continue
   $CC $CFLAGS -o "bin/$t.elf" src/start.S src/lib.c "src/$t.c"
 done

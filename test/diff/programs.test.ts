@@ -4,11 +4,12 @@
 // here independently (sha256 from node:crypto, CRC-32 in TS, known exit codes), so a broken
 // oracle cannot make everything pass.
 import { describe, it, expect } from 'vitest';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  findQemu, runQemu, runKrustvm, krustvmMissing, firstDiff, guest, GUEST_DATA, type RunResult, type EngineName,
+  findQemu, runQemu, runKrustvm, krustvmMissing, firstDiff, guest, GUEST_DATA, QEMU_CPU, type RunResult, type EngineName,
 } from './oracle.js';
 
 const INPUT = join(GUEST_DATA, 'input.bin');
@@ -34,6 +35,36 @@ interface Case {
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 const input = readFileSync(INPUT);
 const out = (r: RunResult) => r.stdout.toString('utf8');
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+/** crypto_aes's output: FIPS-197 appendix answers and AES-128-ECB of input.bin by node:crypto. */
+function aesExpected(): string {
+  const key = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
+  const blocks = Math.floor(input.length / 16);
+  const c = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+  const ct = Buffer.concat([c.update(input.subarray(0, blocks * 16)), c.final()]);
+  const x = Buffer.alloc(16);
+  for (let i = 0; i < ct.length; i++) x[i & 15] ^= ct[i];
+  return 'A.1 w4 a0fafe17 w43 b6630ca6\n'
+    + 'B ok enc 3925841d02dc09fbdc118597196a0b32 dec 3243f6a8885a308d313198a2e0370734\n'
+    + 'C.1 ok enc 69c4e0d86a7b0430d8cdb78070b4c55a dec 00112233445566778899aabbccddeeff\n'
+    + 'known answers passed\n'
+    + `ecb ${blocks} blocks first ${hex(ct.subarray(0, 16))} last ${hex(ct.subarray(ct.length - 16))} xor ${hex(x)}\n`
+    + 'decrypt round-trips\n';
+}
+
+/** crypto_sha256's output: known answers, the digest of input.bin and of all its prefixes 0..200. */
+function sha256Expected(): string {
+  const kat = (m: string) => `"${m.slice(0, 20)}" ${sha256hex(m)} ok\n`;
+  let prefixes = '';
+  for (let l = 0; l <= 200; l++) prefixes += sha256hex(input.subarray(0, l));
+  return kat('abc') + kat('') + kat('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq') + 'known answers passed\n'
+    + `${sha256hex(input)}  ${input.length} bytes\nprefixes ${sha256hex(prefixes)}\n`;
+}
+
+const STRING_ALIGN_OUT = new RegExp(`^${['e', 's'].flatMap((w) => ['strlen', 'memchr', 'strchr', 'memset'].map((f) => `${f}/${w}`)).concat(['e', 's'].flatMap((w) => ['cmp', 'memcpy', 'memmove'].map((f) => `${f}/${w}`))).map((n) => `${n} +[0-9a-f]{16}\\n`).join('')}done\\n$`);
 
 const CASES: Case[] = [
   { name: 'hello', bin: 'hello', check: (r) => { expect(out(r)).toBe('Hello, world!\n'); expect(r.status).toBe(0); } },
@@ -72,6 +103,15 @@ const CASES: Case[] = [
   {
     name: 'musl: sha256 of a file', bin: 'musl_sha256', args: [INPUT],
     check: (r) => expect(out(r).split('\n')[0]).toBe(`${createHash('sha256').update(input).digest('hex')}  ${input.length} bytes`),
+  },
+  // The Crypto Extension through <arm_neon.h> intrinsics, against node:crypto.
+  { name: 'crypto: AES-128 (AESE/AESD/AESMC/AESIMC)', bin: 'crypto_aes', args: [INPUT], check: (r) => { expect(r.status).toBe(0); expect(out(r)).toBe(aesExpected()); } },
+  { name: 'crypto: SHA-256 (SHA256H/H2/SU0/SU1)', bin: 'crypto_sha256', args: [INPUT], check: (r) => { expect(r.status).toBe(0); expect(out(r)).toBe(sha256Expected()); } },
+  // String routines at every alignment against guard pages; glibc and musl agree line by line.
+  { name: 'string routines on every alignment (glibc)', bin: 'string_align', check: (r) => { expect(r.status).toBe(0); expect(out(r)).toMatch(STRING_ALIGN_OUT); } },
+  {
+    name: 'string routines on every alignment (musl)', bin: 'musl_string_align',
+    check: (r) => { expect(r.status).toBe(0); expect(out(r)).toMatch(STRING_ALIGN_OUT); expect(out(r)).toBe(execFileSync(qemu!, ['-cpu', QEMU_CPU, guest('string_align')]).toString('utf8')); },
   },
   { name: 'bench_intloop', bin: 'bench_intloop', args: ['20000'], check: (r) => expect(out(r)).toMatch(/^intloop 20000 [0-9a-f]{16}\n$/) },
   { name: 'bench_crc32', bin: 'bench_crc32', args: ['2'], check: (r) => expect(out(r)).toMatch(/^crc32 2 [0-9a-f]{8}\n$/) },

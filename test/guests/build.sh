@@ -24,6 +24,11 @@ done
 build bench_matmul -O2 src/bench_matmul.c
 build bench_fft -O2 src/bench_fft.c
 build bench_vector -O3 src/bench_vector.c
+# The Crypto Extension (AES, SHA-256) through <arm_neon.h> intrinsics; known answers.
+build crypto_aes "-O2 -march=armv8-a+crypto" src/crypto_aes.c
+build crypto_sha256 "-O2 -march=armv8-a+crypto" src/crypto_sha256.c
+# The C library's string routines at every alignment against guard pages (also built with musl).
+build string_align -O2 src/string_align.c
 # -O0 builds: a different instruction mix (stack-heavy, no folding) of the same programs.
 build arith_O0 -O0 src/arith.c
 build setjmp_O0 -O0 src/setjmp.c
@@ -43,6 +48,7 @@ if [ -n "${MUSL:-}" ]; then
   build_musl musl_arith src/arith.c
   build_musl musl_qsort src/qsort.c
   build_musl musl_sha256 src/sha256.c
+  build_musl musl_string_align src/string_align.c
 else
   echo "MUSL not set: musl programs not rebuilt" >&2
 fi

@@ -36,6 +36,9 @@ for (const engine of ENGINES) {
       expect(b.out).toBe(a.out);
       expect(b.insns).toBe(a.insns);
     });
+    it('fp: CPACR_EL1.FPEN traps (EC 0x07) at EL1 and EL0, exact and without effect, lazy enable', async () => {
+      expectAllPassed(await runGuest('fp', { engine }));
+    });
     it('smp: 4 CPUs by PSCI CPU_ON, SGIs, LDXR/STXR atomics and a spinlock', async () => {
       expectAllPassed(await runGuest('smp', { engine, cpus: 4 }));
     }, 60_000);

@@ -11,7 +11,11 @@ import { shiftHelpers } from './simd_shift_helpers.js';
 import { wideHelpers } from './simd_wide_helpers.js';
 import { elemHelpers } from './simd_elem_helpers.js';
 import { cryptoHelpers } from './simd_crypto.js';
+import { fpAccessCheck } from '../../sys/fpaccess.js';
 
 export const simdHelpers: Record<string, (cpu: Cpu, ...args: number[]) => number | void> = {
   ...vregHelpers, ...fpHelpers, ...sameHelpers, ...miscHelpers, ...permHelpers, ...shiftHelpers, ...wideHelpers, ...elemHelpers, ...cryptoHelpers,
+  /** The FP/SIMD access check (CPACR_EL1.FPEN) in front of every FP/SIMD instruction in system
+   *  mode (simd.ts): throws the EC 0x07 trap. Touches only env.fpTrap / env.pendingSyndrome. */
+  fp_check(cpu: Cpu): void { fpAccessCheck(cpu); },
 };

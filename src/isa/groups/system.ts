@@ -298,8 +298,8 @@ export const system: InsnDef[] = [
     sem(b, o, s) {
       switch (s.k) {
         case RegKind.Nzcv: b.setReg(o.t, nzcvWord(b)); break;
-        case RegKind.Fpcr: b.setReg(o.t, b.call('sysFpcrGet', 'i32')); break;
-        case RegKind.Fpsr: b.setReg(o.t, b.call('sysFpsrGet', 'i32')); break;
+        case RegKind.Fpcr: b.effect('fp_check'); b.setReg(o.t, b.call('sysFpcrGet', 'i32')); break;
+        case RegKind.Fpsr: b.effect('fp_check'); b.setReg(o.t, b.call('sysFpsrGet', 'i32')); break;
         case RegKind.Tpidr: b.setReg(o.t, b.x(b.c32(TPIDR))); break;
         default: b.setReg(o.t, b.call('mrs', 'i64', o.enc, b.pcRel(0)));
       }
@@ -323,8 +323,8 @@ export const system: InsnDef[] = [
           b.setNZCV(bit(31), bit(30), bit(29), bit(28));
           break;
         }
-        case RegKind.Fpcr: b.effect('sysFpcrSet', b.w(o.t)); break;
-        case RegKind.Fpsr: b.effect('sysFpsrSet', b.w(o.t)); break;
+        case RegKind.Fpcr: b.effect('fp_check'); b.effect('sysFpcrSet', b.w(o.t)); break;
+        case RegKind.Fpsr: b.effect('fp_check'); b.effect('sysFpsrSet', b.w(o.t)); break;
         case RegKind.Tpidr: b.setReg(b.c32(TPIDR), b.x(o.t)); break;
         default: b.exit('sysMsrExit', o.enc, b.x(o.t));
       }
