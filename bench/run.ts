@@ -4,13 +4,15 @@
 // JIT/interpreter speed-up, krustvm-JIT/qemu speed ratio, compile time per unit, peak memory.
 //
 //   npm run bench [-- --repeats 5 --json results.json --only fib --engines interp,jit,qemu]
+//   npm run bench -- --boot          # also the Linux boot (bundled guest): its own table
+//   npm run bench -- --only boot     # only that
 //
 // Each measurement runs in a fresh child process (bench/child.ts) so JIT warm-up, caches and
 // peak memory belong to that run alone. qemu-aarch64 executes the same binary on a workload
 // about 10× bigger (so its start-up does not dominate); its guest instruction count is ours
 // scaled by that factor (the programs are deterministic), and its start-up time is taken out
 // by also timing a run with a tiny workload.
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +68,102 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 const geomean = (xs: number[]) => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
 const fmt = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
+
+// ---- The Linux boot: the bundled guest (guests/linux) to the shell prompt and to power-off ----
+// Per engine, each in a fresh process: `krustvm boot` with the console on a pipe (time until the
+// prompt appears, then `poweroff` is typed), and `krustvm boot --cmd true --stats` (time to
+// power-off, guest instructions, MIPS). qemu-system-aarch64 -M virt -cpu cortex-a72 boots the same
+// Image.gz + initramfs.cpio.gz with the same command lines (TCG; no instruction count).
+const linuxDir = path.join(root, 'guests/linux');
+const krustvmJs = path.join(root, 'bin/krustvm.js');
+const PROMPT = 'krustvm:/root# ';
+const BOOT_MEM = '256M';
+
+interface BootSample { promptS?: number; offS?: number; insns?: number; mips?: number; note?: string }
+
+/** Runs argv with the console on pipes: seconds until `prompt` shows on stdout (then types
+ *  poweroff) or until the process exits; its stdout/stderr. */
+function timedRun(argv: string[], prompt: string | undefined, limitS = 600): Promise<{ promptS?: number; exitS: number; code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const secs = () => Number(process.hrtime.bigint() - t0) / 1e9;
+    const p = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '', promptS: number | undefined;
+    const kill = setTimeout(() => p.kill('SIGKILL'), limitS * 1000);
+    p.stdout.on('data', (b: Buffer) => {
+      out += b.toString('latin1');
+      if (prompt && promptS === undefined && out.includes(prompt)) { promptS = secs(); p.stdin.write('poweroff\n'); }
+    });
+    p.stderr.on('data', (b: Buffer) => { err += b.toString('latin1'); });
+    p.stdin.on('error', () => {});
+    p.on('close', (code) => { clearTimeout(kill); resolve({ promptS, exitS: secs(), code, out, err }); });
+  });
+}
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+async function bootKrustvm(engine: string): Promise<BootSample> {
+  const base = [process.execPath, krustvmJs, 'boot', '-m', BOOT_MEM, '--engine', engine];
+  const shell = await timedRun([...base], PROMPT);
+  const off = await timedRun([...base, '--cmd', 'true', '--stats'], undefined);
+  const st = /(\d+) guest instructions in ([\d.]+) s/.exec(off.err);
+  const r: BootSample = { promptS: shell.promptS, offS: off.exitS };
+  if (st) { r.insns = Number(st[1]); r.mips = Number(st[1]) / Number(st[2]) / 1e6; }
+  if (shell.promptS === undefined || shell.code !== 0) r.note = `shell run: exit ${shell.code}${shell.promptS === undefined ? ', no prompt' : ''}`;
+  if (off.code !== 0) r.note = `--cmd true: exit ${off.code} ${off.err.trim().split('\n').pop() ?? ''}`;
+  return r;
+}
+
+function hasQemuSystem(): boolean {
+  try { execFileSync('qemu-system-aarch64', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+async function bootQemu(): Promise<BootSample> {
+  const base = ['qemu-system-aarch64', '-M', 'virt', '-cpu', 'cortex-a72', '-m', BOOT_MEM, '-nographic', '-no-reboot',
+    '-kernel', path.join(linuxDir, 'Image.gz'), '-initrd', path.join(linuxDir, 'initramfs.cpio.gz')];
+  const shell = await timedRun([...base, '-append', 'console=ttyAMA0 earlycon'], PROMPT);
+  const off = await timedRun([...base, '-append', `console=ttyAMA0 quiet krustvm.cmd=${b64('true')}`], undefined);
+  const r: BootSample = { promptS: shell.promptS, offS: off.exitS };
+  if (shell.promptS === undefined) r.note = 'shell run: no prompt';
+  if (off.code !== 0 || !off.out.includes('krustvm-exit-status: 0')) r.note = `--cmd true: exit ${off.code}`;
+  return r;
+}
+
+async function bootBench(engines: string[], repeats: number): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const med = (xs: (number | undefined)[]) => { const v = xs.filter((x): x is number => x !== undefined); return v.length ? median(v) : undefined; };
+  const add = (name: string, ss: BootSample[]) => rows.push({
+    name, prompt_s: med(ss.map((s) => s.promptS)), poweroff_s: med(ss.map((s) => s.offS)),
+    insns: med(ss.map((s) => s.insns)), mips: med(ss.map((s) => s.mips)), note: ss.find((s) => s.note)?.note,
+  });
+  for (const e of engines.filter((x) => x !== 'qemu')) {
+    const ss: BootSample[] = [];
+    for (let i = 0; i < repeats; i++) ss.push(await bootKrustvm(e));
+    add(e, ss);
+    console.error(`  boot ${e} done`);
+  }
+  if (engines.includes('qemu')) {
+    if (!hasQemuSystem()) console.error('qemu-system-aarch64 is not installed: no qemu row in the boot table (Debian: apt-get install qemu-system-arm)');
+    else {
+      const ss: BootSample[] = [];
+      for (let i = 0; i < repeats; i++) ss.push(await bootQemu());
+      add('qemu-system (virt)', ss);
+      console.error('  boot qemu done');
+    }
+  }
+  return rows;
+}
+
+function printTable(cols: [string, string, number][], rows: Record<string, unknown>[]): void {
+  const cell = (r: Record<string, unknown>, [k, , d]: [string, string, number]) => {
+    const v = r[k];
+    if (typeof v === 'number') return d === -1 ? (v / 1e6).toFixed(1) : fmt(v, d);
+    return v === undefined ? '—' : String(v);
+  };
+  const table = [cols.map((c) => c[1]), ...rows.map((r) => cols.map((c) => cell(r, c)))];
+  const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  for (const line of table) console.log(line.map((s, i) => (i === 0 || i === cols.length - 1 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  ').trimEnd());
+}
+
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('npm run bench --')
@@ -74,6 +172,8 @@ async function main(): Promise<void> {
     .option('engines', { type: 'string', default: 'interp,jit,qemu', describe: 'comma-separated: interp, jit, qemu' })
     .option('only', { type: 'string', describe: 'comma-separated benchmark names' })
     .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
+    .option('boot', { type: 'boolean', default: false, describe: 'also boot the bundled Linux guest (to the prompt, to power-off) per engine and qemu-system-aarch64 (about 30 s a repeat); --only boot for just that' })
+    .option('boot-repeats', { type: 'number', default: 1, describe: 'runs per engine of the boot benchmark (the median is reported)' })
     .strict().help().parseAsync();
 
   const engines = argv.engines.split(',').map((s) => s.trim());
@@ -81,6 +181,7 @@ async function main(): Promise<void> {
   if (engines.includes('qemu') && !qemu) console.error('qemu-aarch64 is not installed: its column is left empty (Debian: apt-get install qemu-user)');
   const only = argv.only?.split(',');
   const rows: Record<string, unknown>[] = [];
+  const doBoot = argv.boot || (only?.includes('boot') ?? false);
 
   for (const b of BENCHES.filter((x) => !only || only.includes(x.name))) {
     const row: Record<string, number | string | undefined> = { name: b.name };
@@ -130,11 +231,21 @@ async function main(): Promise<void> {
     const xs = rows.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
     if (xs.length) mean[k] = geomean(xs);
   }
-  const table = [cols.map((c) => c[1]), ...[...rows, mean].map((r) => cols.map((c) => cell(r, c)))];
-  const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
-  for (const line of table) console.log(line.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  '));
-  console.log(`\nmedians of ${argv.repeats} runs; node ${process.version}; ${new Date().toISOString()}`);
-  if (argv.json) fs.writeFileSync(argv.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats: argv.repeats, rows, geomean: mean }, null, 2) + '\n');
+  if (rows.length) {
+    const table = [cols.map((c) => c[1]), ...[...rows, mean].map((r) => cols.map((c) => cell(r, c)))];
+    const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+    for (const line of table) console.log(line.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  '));
+    console.log(`\nmedians of ${argv.repeats} runs; node ${process.version}; ${new Date().toISOString()}`);
+  }
+  let bootRows: Record<string, unknown>[] | undefined;
+  if (doBoot) {
+    bootRows = await bootBench(engines, argv['boot-repeats']);
+    if (rows.length) console.log('');
+    console.log(`Linux boot (guests/linux, -m ${BOOT_MEM}, 1 CPU): seconds to the shell prompt and to power-off (boot --cmd true)`);
+    printTable([['name', 'engine', 0], ['prompt_s', 'to prompt s', 2], ['poweroff_s', 'to power-off s', 2], ['insns', 'guest insns (M)', -1], ['mips', 'MIPS', 1], ['note', 'note', 0]], bootRows);
+    console.log(`\nmedians of ${argv['boot-repeats']} runs; wall time of the whole process (start-up included)`);
+  }
+  if (argv.json) fs.writeFileSync(argv.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats: argv.repeats, rows, geomean: mean, boot: bootRows }, null, 2) + '\n');
 }
 
 main().catch((e) => { console.error(`bench: ${e instanceof Error ? e.message : String(e)}`); process.exit(1); });
