@@ -1,6 +1,6 @@
 // The bundled Linux guest (guests/linux: Linux 6.1 + busybox) on the Pi 4-shaped machine with the
 // JIT: a scripted run through `krustvm boot --cmd` on 2 CPUs (uname, /proc/cpuinfo,
-// /proc/interrupts, dmesg, sha256sum, sleep, exit status), and the interactive shell.
+// /proc/interrupts, dmesg, sha256sum, sleep, a loop of forks, exit status), and the interactive shell.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bootCmd, bootInteractive, complaints, waitFor } from './run_linux.js';
@@ -24,6 +24,7 @@ const SCRIPT = [
   'echo "=== dmesgtail"; dmesg | tail -n 3',
   'echo "=== sha"; printf "krustvm %s\\n" $(seq 1 1000) > /tmp/f; sha256sum /tmp/f',
   'echo "=== sleep"; a=$(cut -d" " -f1 /proc/uptime); sleep 1; b=$(cut -d" " -f1 /proc/uptime); echo "$a $b"',
+  'echo "=== forks"; i=0; while [ $i -lt 50 ]; do busybox true || exit 9; i=$((i + 1)); done; echo "forked $i"',
   'echo "=== end"; exit 7',
 ].join('\n');
 
@@ -57,6 +58,8 @@ describe('bundled Linux guest (jit)', () => {
     expect(s.dmesg).toMatch(/Run \/init as init process/);
     expect(complaints(s.dmesg.replace(/^.*psci: (PSCIv1\.0 detected in firmware|Trusted OS migration not required).*$/gm, ''))).toEqual([]);
     expect(s.dmesgtail.trim().split('\n')).toHaveLength(3);
+    // 50 fork+exec of busybox from the shell.
+    expect(s.forks).toBe('forked 50\n');
     // sha256sum (SIMD-free busybox code, lots of 32-bit arithmetic) against the host's.
     const data = Array.from({ length: 1000 }, (_, i) => `krustvm ${i + 1}\n`).join('');
     expect(s.sha.trim()).toBe(`${createHash('sha256').update(data).digest('hex')}  /tmp/f`);
