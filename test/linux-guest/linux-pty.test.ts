@@ -53,6 +53,8 @@ d('bundled Linux guest on a terminal (tmux)', () => {
     expect(flag(guest, 'isig'), guest).toBe(true);
 
     // sleep 100 in the foreground; Ctrl-C (0x03 through the PL011) kills it, the prompt returns.
+    // First the prompt after the previous command (a loaded host may still be printing it).
+    await s.waitFor((x) => x.trimEnd().endsWith(PROMPT), 20_000, 'the prompt before sleep');
     const before = prompts(s.text());
     s.type('sleep 100'); s.keys('Enter');
     await new Promise((r) => setTimeout(r, 1500));
