@@ -10,10 +10,6 @@ export function findDtc(): string | null {
   return r.status === 0 ? 'dtc' : null;
 }
 
-export const dtcMissingMessage =
-  'dtc (device-tree-compiler) not found: the DTB was NOT checked against the reference compiler. ' +
-  'Install it (apt-get install device-tree-compiler) to run this check.';
-
 /** Decompiles `blob` with `dtc -I dtb -O dts`; returns the source and dtc's stderr. */
 export function decompile(blob: Uint8Array): { dts: string; stderr: string; status: number | null } {
   const dir = mkdtempSync(join(tmpdir(), 'krustvm-dtb-'));

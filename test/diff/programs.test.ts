@@ -3,6 +3,7 @@
 // identical (stderr may differ). qemu's own results are also checked against answers computed
 // here independently (sha256 from node:crypto, CRC-32 in TS, known exit codes), so a broken
 // oracle cannot make everything pass.
+import { notRun } from '../util/tools.js';
 import { describe, it, expect } from 'vitest';
 import { createCipheriv, createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -127,16 +128,9 @@ const CASES: Case[] = [
 const KRUSTVM_TIMEOUT_MS = Number(process.env.KRUSTVM_DIFF_TIMEOUT_MS ?? 240_000);
 const envOf = (c: Case) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...c.env });
 const qemu = findQemu();
-const CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
 if (!qemu) {
-  const msg = 'qemu-aarch64 not installed: the differential program tests were NOT run (install the qemu-user package)';
-  if (CI) {
-    it('qemu-aarch64 is installed (required in CI)', () => { throw new Error(msg); });
-  } else {
-    console.warn(`\n*** WARNING: ${msg} ***\n`);
-    it.skip(`NOT RUN — ${msg}`, () => {});
-  }
+  notRun('qemu-aarch64', 'qemu-user', 'the differential program tests');
 } else {
   const oracle = new Map<string, Promise<RunResult>>();
   const qemuResult = (c: Case) => {

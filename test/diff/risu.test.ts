@@ -3,6 +3,7 @@
 // krustvm engines; registers, flags, signals, FP state and memory must be identical.
 // Before trusting it, the suite checks the harness itself: its encoders against objdump, its
 // oracle path against hand-computed results, and that a deliberately broken krustvm is caught.
+import { hasTool, itWith, notRun } from '../util/tools.js';
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { INSTRUCTIONS } from '../../src/isa/index.js';
@@ -15,7 +16,6 @@ import type { Case } from '../../scripts/risu/gen.js';
 import { runBatch, runImageOnce, objdumpText, type BatchResult } from '../../scripts/risu/harness.js';
 
 const qemu = findQemu();
-const CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const SAMPLE = Number(process.env.KRUSTVM_RISU_COUNT ?? 20_000);
 const SEED = Number(process.env.KRUSTVM_RISU_SEED ?? 20240601);
 
@@ -29,8 +29,8 @@ function summary(r: BatchResult, max = 12): string {
 }
 
 describe('risu harness: encoders', () => {
-  const hasObjdump = spawnSync('aarch64-linux-gnu-objdump', ['--version']).status === 0;
-  it.skipIf(!hasObjdump)('harness instruction encodings disassemble as intended (aarch64-linux-gnu-objdump)', () => {
+  const hasObjdump = hasTool('aarch64-linux-gnu-objdump');
+  itWith(hasObjdump, 'aarch64-linux-gnu-objdump', 'binutils-aarch64-linux-gnu')('harness instruction encodings disassemble as intended (aarch64-linux-gnu-objdump)', () => {
     const want: [number, string][] = [
       [A.addImm(30, 30, 0x123), 'add\tx30, x30, #0x123'],
       [A.ldrX(0, 30, 256), 'ldr\tx0, [x30, #256]'],
@@ -57,13 +57,10 @@ describe('risu harness: encoders', () => {
     // ADRP: page delta from 0x400000 to 0x10000000.
     expect(objdumpText([A.adrp(30, 0, 0x10000123)]).get(A.adrp(30, 0, 0x10000123))).toMatch(/^adrp\tx30, 0x10000000/);
   });
-  if (!hasObjdump) it.skip('NOT RUN — aarch64-linux-gnu-objdump not installed: harness encodings not cross-checked', () => {});
 });
 
 if (!qemu) {
-  const msg = 'qemu-aarch64 not installed: the random-instruction differential test was NOT run (install the qemu-user package)';
-  if (CI) it('qemu-aarch64 is installed (required in CI)', () => { throw new Error(msg); });
-  else { console.warn(`\n*** WARNING: ${msg} ***\n`); it.skip(`NOT RUN — ${msg}`, () => {}); }
+  notRun('qemu-aarch64', 'qemu-user', 'the random-instruction differential test');
 } else {
   describe('risu harness: the oracle path gives hand-computed results', () => {
     const base = (insn: number, x: Partial<Record<number, bigint>>, nzcv = 0): Case => ({

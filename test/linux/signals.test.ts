@@ -1,6 +1,7 @@
 // Signal delivery: synchronous faults and self-sent signals reach handlers through the arm64
 // rt_sigframe, sigreturn restores what the handler left in the ucontext, and default actions
 // end the guest with 128+N and a one-line message. Compared with qemu-aarch64's recorded output.
+import { itWith } from '../util/tools.js';
 import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +29,7 @@ describe('signals without libc (sigraw)', () => {
     expect(r.status).toBe(139);
     expect(r.stderr).toMatch(/^krustvm: guest killed by SIGSEGV \(fault address 0x0, pc 0x4[0-9a-f]+\)\n$/);
   });
-  it.skipIf(!hasQemu)('recorded output is qemu-aarch64\'s (but for the si_code of SIGILL, which is Linux\'s)', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('recorded output is qemu-aarch64\'s (but for the si_code of SIGILL, which is Linux\'s)', () => {
     const q = qemu([bin('sigraw')]).stdout.replace('signo=4 code=2', 'signo=4 code=1');
     expect(q).toBe(expected('sigraw.txt'));
   });
@@ -52,7 +53,7 @@ describe('signals through glibc (sigjmp)', () => {
     expect(r.stderr).toBe('krustvm: guest killed by SIGABRT\n');
     expect(r.status).toBe(134);
   });
-  it.skipIf(!hasQemu)('recorded output is still what qemu-aarch64 prints', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('recorded output is still what qemu-aarch64 prints', () => {
     expect(qemu([bin('sigjmp')]).stdout).toBe(expected('sigjmp.txt'));
   });
 });
@@ -70,7 +71,7 @@ describe('interval timers (timer)', () => {
     expect(r.status).toBe(142);
     expect(r.stderr).toBe('krustvm: guest killed by SIGALRM\n');
   });
-  it.skipIf(!hasQemu)('recorded output is still what qemu-aarch64 prints', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('recorded output is still what qemu-aarch64 prints', () => {
     expect(qemu([bin('timer')]).stdout).toBe(expected('timer.txt'));
   });
 });

@@ -1,6 +1,7 @@
 // The initial process stack follows Linux's layout (fs/binfmt_elf.c, create_elf_tables): the
 // guest `stack` prints argc, argv, envp and the auxiliary vector with their addresses, and the
 // test checks the kernel's rules; against qemu-aarch64 it compares what must agree.
+import { itWith } from '../util/tools.js';
 import { describe, it, expect } from 'vitest';
 import { bin, ENGINES, hasQemu, qemu, runCaptured, cli } from './helpers.js';
 
@@ -78,7 +79,7 @@ describe('initial stack', () => {
     expect(d.envp.map((e) => e.s)).toEqual(['X=y']);
   });
 
-  it.skipIf(!hasQemu)('agrees with qemu-aarch64 where Linux fixes the values', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('agrees with qemu-aarch64 where Linux fixes the values', () => {
     const prog = 'test/linux/guests/bin/stack';
     const q = qemu([prog, ...ARGS], { env: { A: '1' } });
     const k = runCaptured({ program: prog, args: ARGS, env: ['A=1'] });

@@ -1,6 +1,7 @@
 // System calls: raw ones (no libc) and through glibc, compared with the recorded output of
 // qemu-aarch64 (expected/, see guests/record.sh); host-file writes only with
 // --allow-host-writes; the --strace format.
+import { itWith } from '../util/tools.js';
 import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +18,7 @@ describe('system calls without libc (sysraw)', () => {
       expect(r.exitCode).toBe(3);
     });
   }
-  it.skipIf(!hasQemu)('recorded output is still what qemu-aarch64 prints', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('recorded output is still what qemu-aarch64 prints', () => {
     expect(qemu(['bin/sysraw', 'data.txt'], { cwd: GUESTS }).stdout).toBe(expected('sysraw.txt'));
   });
 });
@@ -42,7 +43,7 @@ describe('system calls through glibc (sysc)', () => {
     expect(r.signal).toBe(11);
     expect(r.message).toMatch(/^guest killed by SIGSEGV \(fault address 0x0, pc 0x[0-9a-f]+\)$/);
   });
-  it.skipIf(!hasQemu)('recorded output is still what qemu-aarch64 prints', () => {
+  itWith(hasQemu, 'qemu-aarch64', 'qemu-user')('recorded output is still what qemu-aarch64 prints', () => {
     expect(qemu(['bin/sysc', '.'], { cwd: GUESTS, env: { HOME: '/root' } }).stdout).toBe(expected('sysc.txt'));
   });
 });
