@@ -13,9 +13,9 @@
 import { type Device, type IrqLine, NO_IRQ } from './device.js';
 import { PI4_CNTFRQ, type TimeSource } from './timesource.js';
 
-/** op0:op1:CRn:CRm:op2 as 16 bits, the same packing as src/isa/groups/system.ts's sysregEnc. */
-export const sysregEnc = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
-  (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+// Registers are named by their MRS/MSR encoding, packed by the instruction table's sysregEnc.
+import { sysregEnc } from '../src/isa/groups/system.js';
+export { sysregEnc };
 
 export const TIMER_REG = {
   CNTFRQ_EL0: sysregEnc(3, 3, 14, 0, 0),

@@ -11,7 +11,7 @@ import { Refetch, UndefinedInstruction, bigFromPc, pcFromBig, type Cpu, type Exe
 import { Access, GuestFault, type Memory } from '../mem/memory.js';
 import { StopRun } from '../interp/interpreter.js';
 import { SYSOP } from '../isa/groups/system.js';
-import { EC, FP_ACCESS_ISS, FSC, dataAbortIss, insnAbortIss, syndrome, sysregIss, wfxIss } from './esr.js';
+import { EC, FSC, dataAbortIss, insnAbortIss, syndrome, sysregIss, wfxIss } from './esr.js';
 import { DAIF_F, DAIF_I, DAIF_MASK, packSpsr, spsrMode, SPSR_IL, SPSR_SS } from './pstate.js';
 import { Mmu } from './mmu.js';
 import { SCTLR_RESET } from './idregs.js';
@@ -185,9 +185,6 @@ export class SysEnv implements ExecEnv {
     const iss = dataAbortIss(faultStatus(f), f.access === Access.Write, f.kind === 'external');
     return this.sync(lower ? EC.DABT_LOWER : EC.DABT_SAME, iss, pc, f.addr);
   }
-
-  /** An FP/SIMD instruction at `pc` while CPACR_EL1.FPEN traps it: the exception's vector. */
-  fpAccessTrap(pc: number): number { return this.sync(EC.FP_ACCESS, FP_ACCESS_ISS, pc); }
 
   eret(pc: number): number {
     if (this.el === 0) return this.undefinedInsn(pc);
