@@ -12,7 +12,7 @@ import { Cpu, type ExecEnv } from '../../src/cpu/state.js';
 import { Memory, type Translator } from '../../src/mem/memory.js';
 import { Interpreter, StopRun } from '../../src/interp/interpreter.js';
 import { getDecoder } from '../../src/isa/index.js';
-import { BG, SP0, REGS, machine, checkCases, checkObjdump, type Case, type Regs } from './harness.js';
+import { BG, SP0, REGS, machine, checkCases, checkObjdump, checkUnallocated, type Case, type Regs } from './harness.js';
 
 
 describe('dp_imm execution', () => {
@@ -39,17 +39,7 @@ describe('dp_imm execution', () => {
     }
   });
 
-  it('raises UNDEFINED for unallocated encodings', () => {
-    const m = machine();
-    const dec = getDecoder();
-    for (const w of UNALLOCATED) {
-      const e = dec.lookup(w);
-      expect(e ? e.def.decode(dec.fields(e, w), w) : null, w.toString(16)).toBeNull();
-      m.undef.length = 0;
-      expect(() => m.run([w], {})).toThrow(StopRun);
-      expect(m.undef.length).toBe(1);
-    }
-  });
+  it('raises UNDEFINED for unallocated encodings', () => checkUnallocated(UNALLOCATED));
 });
 
 describe('dp_imm disassembly', () => {

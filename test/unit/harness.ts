@@ -65,3 +65,16 @@ export function checkObjdump(text: string, pc = 0) {
   }
   return n;
 }
+
+/** Each word decodes to null and raises the Undefined Instruction exception when run. */
+export function checkUnallocated(words: number[]): void {
+  const m = machine();
+  const dec = getDecoder();
+  for (const w of words) {
+    const e = dec.lookup(w);
+    expect(e ? e.def.decode(dec.fields(e, w), w) : null, w.toString(16)).toBeNull();
+    m.undef.length = 0;
+    expect(() => m.run([w], {})).toThrow(StopRun);
+    expect(m.undef.length).toBe(1);
+  }
+}
