@@ -78,6 +78,10 @@ export class VirtioMmio implements MmioDevice {
 
   connectIrq(line: IrqLine): void { this.irq = line; line.set(this.irqLevel); }
 
+  /** Gives the transport the memory view its device may use (the board, once guest RAM
+   *  exists); takes effect at the next activation. */
+  attachDma(dma: DmaView): void { this.dma = dma; }
+
   /** Everything the driver may negotiate. */
   get offered(): bigint {
     if (!this.device) return 0n;

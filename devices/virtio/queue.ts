@@ -196,12 +196,14 @@ export class Virtqueue {
   }
 
   /** Asks for a notification on the next available chain. Returns true if chains arrived
-   *  meanwhile (the caller should keep popping rather than wait). */
-  enableNotification(): boolean {
-    if (this.eventIdx) this.dma.setU16(this.device + 4 + 8 * this.size, this.lastAvail);
+   *  meanwhile (the caller should keep popping rather than wait). `ahead`: chains already
+   *  available that the device left there (too few for its need), so only a chain beyond them
+   *  should notify. */
+  enableNotification(ahead = 0): boolean {
+    if (this.eventIdx) this.dma.setU16(this.device + 4 + 8 * this.size, (this.lastAvail + ahead) & 0xffff);
     else this.dma.setU16(this.device, 0);
     const n = this.pending();
-    return n instanceof QueueError || n > 0;
+    return n instanceof QueueError || n > ahead;
   }
 
   save(): QueueState {
