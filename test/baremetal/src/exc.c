@@ -78,22 +78,22 @@ int main(void) {
   check_eq(last_esr, 0x56000007, "SVC #7 at EL1");
   check_eq(sysreg_read(elr_el1) & 3, 0, "ELR_EL1 readable");
 
-  volatile u32 *hole = (volatile u32 *)0xfd000000UL;
+  volatile u32 *hole = (volatile u32 *)PA_HOLE;
   (void)*hole;
   check_eq(last_esr, 0x96000210, "load from an unmapped physical address: sync external abort, EA");
-  check_eq(last_far, 0xfd000000, "FAR of the external abort");
+  check_eq(last_far, PA_HOLE, "FAR of the external abort");
   *hole = 1;
   check_eq(last_esr, 0x96000250, "store to an unmapped physical address: WnR set");
   (void)*(volatile u32 *)(UART + 1);
   check_eq(last_esr, 0x96000021, "misaligned device access: alignment fault");
   check_eq(last_far, UART + 1, "FAR of the alignment fault");
 
-  jump_to(0x80002);
+  jump_to(LOAD_ADDR + 2);
   check_eq(last_esr, 0x8a000000, "branch to a misaligned PC: EC 0x22");
-  check_eq(last_far, 0x80002, "FAR of the misaligned PC");
-  jump_to(0xfd000000UL);
+  check_eq(last_far, LOAD_ADDR + 2, "FAR of the misaligned PC");
+  jump_to(PA_HOLE);
   check_eq(last_esr, 0x86000210, "fetch from an unmapped physical address: instruction abort, external");
-  check_eq(last_far, 0xfd000000, "FAR of the instruction abort");
+  check_eq(last_far, PA_HOLE, "FAR of the instruction abort");
   jump_to(1UL << 48);
   check_eq(last_esr, 0x86000000, "fetch beyond the PA range with the MMU off: address size fault, level 0");
 

@@ -94,11 +94,11 @@ int main(void) {
   check_eq(last_esr, FP_ESR, "FPEN=00: fmov d0, x traps with EC 0x07 (ESR 0x1fe00000)");
   check_eq(last_elr, at, "ELR is the fmov");
   check_eq(last_kind, 4, "taken to the current-EL SPx vector");
-  u64 b = 0xfd000000UL;                      // unmapped: a data abort if the load went ahead
+  u64 b = PA_HOLE;                           // unmapped: a data abort if the load went ahead
   at = p_ldrq_post(&b);
   check_eq(last_esr, FP_ESR, "ldr q0, [x], #16 to an unmapped address: the FP trap, not an abort");
   check_eq(last_elr, at, "ELR is the ldr q");
-  check_eq(b, 0xfd000000UL, "no base writeback");
+  check_eq(b, PA_HOLE, "no base writeback");
   for (int i = 0; i < 64; i++) buf[i] = (u8)i;
   b = (u64)buf;
   at = p_strq_pre(&b);

@@ -10,9 +10,7 @@ struct frame { u64 x[31]; u64 elr, spsr, esr, far; u64 pad; };
 enum { SYNC = 0, IRQ = 1, FIQ = 2, SERR = 3 };
 void handle(struct frame *f, int kind);
 
-#define UART 0xfe201000UL
-#define GICD 0xff841000UL
-#define GICC 0xff842000UL
+#include "board.h"
 #define R32(a) (*(volatile u32 *)(a))
 
 #define sysreg_read(r) ({ u64 _v; __asm__ volatile("mrs %0, " #r : "=r"(_v)); _v; })

@@ -19,6 +19,11 @@ static u64 el0_stack[512] __attribute__((aligned(16)));
 #define NORMAL (1UL << 2)  /* MAIR index 1 */
 #define XN (3UL << 53)
 #define VA 0x4000000UL     /* L2 index 32 → l3 */
+#ifdef BOARD_VIRT
+#define UNMAPPED_VA 0xc000000UL  /* L2 index 96: no entry (the devices at 0x08000000 are mapped) */
+#else
+#define UNMAPPED_VA 0x8000000UL  /* L2 index 64: no entry */
+#endif
 
 static volatile u64 last_esr, last_far, faults;
 static volatile int fixmode;
@@ -55,10 +60,18 @@ void secondary_main(void) {}
 int main(void) {
   puts("mmu tests\n");
   pg[0] = 0x1111; pg2[0] = 0x2222;
+#ifdef BOARD_VIRT
+  // L1[0] → l2: device blocks over the GIC and UART (0x08000000-0x0a000000), l3 at VA;
+  // L1[1]: the first GiB of RAM as one normal block.
+  l1[0] = (u64)l2 | 3;
+  l1[1] = RAM_BASE | 1 | AF | SH | NORMAL;
+  for (int i = 64; i < 80; i++) l2[i] = ((u64)i << 21) | 1 | AF | XN;
+#else
   // L1[0] → l2: 2 MiB normal blocks over the first 64 MiB, l3 at VA; L1[3]: device block.
   l1[0] = (u64)l2 | 3;
   l1[3] = 0xc0000000UL | 1 | AF | XN;
   for (int i = 0; i < 32; i++) l2[i] = ((u64)i << 21) | 1 | AF | SH | NORMAL;
+#endif
   l2[32] = (u64)l3 | 3;
   l3[0] = (u64)pg | 3 | AF | SH | NORMAL;
   l3[1] = (u64)pg | 3 | SH | NORMAL;                 // AF clear
@@ -92,19 +105,19 @@ int main(void) {
   check_eq(last_esr, 0x96000007, "translation fault, level 3");
   check_eq(faults, 3, "three faults taken");
   fixmode = 0;
-  rd(0x8000000);
+  rd(UNMAPPED_VA);
   check_eq(last_esr, 0x96000006, "unmapped 2 MiB region: translation fault, level 2");
   rd(0x8000000000UL);
   check_eq(last_esr, 0x96000004, "VA beyond T0SZ: translation fault, level 0");
   rd(0xffffff8000000000UL);
   check_eq(last_esr, 0x96000004, "TTBR1 half with EPD1: translation fault, level 0");
-  jump_to(0x8000000);
+  jump_to(UNMAPPED_VA);
   check_eq(last_esr, 0x86000006, "fetch from an unmapped region: instruction abort, level 2");
 
   u64 par = at_s1e1r(VA);
   check_eq(par & 0xfffffffff001UL, (u64)pg, "AT S1E1R: PA in PAR_EL1, F = 0");
   check_eq(par >> 56, 0xff, "AT S1E1R: memory attributes in PAR_EL1");
-  check_eq(at_s1e1r(0x8000000) & 0x7f, (0x06 << 1) | 1, "AT on an unmapped VA: F = 1, FST");
+  check_eq(at_s1e1r(UNMAPPED_VA) & 0x7f, (0x06 << 1) | 1, "AT on an unmapped VA: F = 1, FST");
 
   sysreg_write(ttbr0_el1, (u64)l1b | (5UL << 48)); isb();
   check_eq(rd(VA), 0x2222, "TTBR0 switch (ASID 5) maps VA to the other page");
