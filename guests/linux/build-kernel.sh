@@ -9,7 +9,7 @@ build=${1:-/tmp/krustvm-linux}
 tarball=$(ls /usr/src/linux-source-6.1*.tar.xz | head -n 1)
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # Reproducible-ish build identity (shows in uname -v / dmesg).
-export KBUILD_BUILD_USER=krustvm KBUILD_BUILD_HOST=krustvm KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=krustvm KBUILD_BUILD_HOST=krustvm KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_VERSION=1
 mkdir -p "$build"
 src="$build/src"
 if [ ! -f "$src/Makefile" ]; then
