@@ -2,6 +2,7 @@
 //   krustvm run [options] PROGRAM [ARGS…]   run a static arm64 Linux program
 //   krustvm disasm [options] FILE           objdump-style disassembly
 //   krustvm boot / krustvm dtb              the Pi 4-shaped machine (src/machine/cli-boot.ts)
+//   krustvm keygen / sign / verify          secure VM boot keys and image signatures (src/cli/sign.ts)
 // Errors are one line on stderr: exit 2 for usage errors, 127 for a missing program, 126 for a
 // file that cannot be run, 70 for an internal error (with the stack only if KRUSTVM_DEBUG=1).
 import * as fs from 'node:fs';
@@ -12,6 +13,7 @@ import { writeAllSync } from '../linux/process.js';
 import { disassemble } from './disasm.js';
 import { parseAddress, parseSize, splitRunArgs } from './args.js';
 import { bootCommands, qemuArgs } from '../machine/cli-boot.js';
+import { signCommands } from './sign.js';
 
 const EXIT_USAGE = 2, EXIT_NOT_FOUND = 127, EXIT_CANNOT_RUN = 126, EXIT_INTERNAL = 70;
 
@@ -99,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
       .example('krustvm disasm --start 0x400200 ./hello', 'from an address on'),
     (a) => { exitCode = disasmCommand(a as Argv); })
     .command(bootCommands((code) => { exitCode = code; }))
-    .demandCommand(1, 'give a command: run, disasm, boot or dtb')
+    .command(signCommands((code) => { exitCode = code; }))
+    .demandCommand(1, 'give a command: run, disasm, boot, dtb, keygen, sign or verify')
     .recommendCommands()
     .strict()
     .help('help').alias('h', 'help')
