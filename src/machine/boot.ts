@@ -16,6 +16,8 @@ export interface BootFiles {
   append?: string;
   /** Load address of a raw binary kernel. */
   kernelAddr?: number;
+  /** virtio-mmio slots the generated DTB describes (one per NIC). */
+  virtioSlots?: number;
 }
 
 export function readInput(file: string, what: string): Uint8Array {
@@ -56,7 +58,7 @@ function readInitrd(file: string, gunzip: boolean): Uint8Array {
 export function planBoot(files: BootFiles, ramBytes: number, cpus: number): Layout {
   const k = parseKernel(files.kernel, readKernel(files.kernel), ramBytes, files.kernelAddr);
   return layout(k, {
-    ramBytes, cpus, bootargs: files.append,
+    ramBytes, cpus, bootargs: files.append, virtioSlots: files.virtioSlots,
     initrd: files.initrd ? { file: files.initrd, data: readInitrd(files.initrd, files.gunzipInitrd === true) } : undefined,
     dtb: files.dtb ? { file: files.dtb, data: readInput(files.dtb, 'device tree') } : undefined,
   });

@@ -98,6 +98,8 @@ export interface LayoutOptions {
   initrd?: { file: string; data: Uint8Array };
   /** A DTB file to use instead of the generated one. */
   dtb?: { file: string; data: Uint8Array };
+  /** virtio-mmio slots to describe in the generated DTB (one per NIC). */
+  virtioSlots?: number;
 }
 
 /** Places kernel, initrd and DTB; builds the DTB (which must know where the initrd is). */
@@ -120,7 +122,7 @@ export function layout(kernel: BootImage, o: LayoutOptions): Layout {
     if (dtb.length < 40 || dv.getUint32(0, false) !== FDT_MAGIC) throw new LoadError(`${o.dtb.file}: is not a device tree blob (no 0xd00dfeed magic); compile it with dtc -O dtb`);
     if (dv.getUint32(4, false) > dtb.length) throw new LoadError(`${o.dtb.file}: the device tree blob is truncated (header says ${dv.getUint32(4, false)} bytes)`);
   } else {
-    dtb = buildBoardDtb({ ramBytes: o.ramBytes, cpus: o.cpus, bootargs: o.bootargs, initrd: initrd && { start: initrd.start, end: initrd.end } });
+    dtb = buildBoardDtb({ ramBytes: o.ramBytes, cpus: o.cpus, bootargs: o.bootargs, initrd: initrd && { start: initrd.start, end: initrd.end }, virtioSlots: o.virtioSlots });
   }
   if (dtb.length > 2 * MiB) throw new LoadError(`${o.dtb?.file ?? 'device tree'}: larger than the 2 MiB the boot protocol allows`);
   return { kernel, dtbAddr, dtb, initrd };

@@ -7,7 +7,7 @@ import { Memory, type MmioPort, type Translator, GuestFault, vaToBig, Access } f
 import { StopRun } from '../interp/interpreter.js';
 import { createEngine, type Engine } from '../engine.js';
 import { getDecoder } from '../isa/index.js';
-import { createPi4Devices, type Pi4Devices } from '../board/machine.js';
+import { attachDeviceMemory, createPi4Devices, type NicConfig, type Pi4Devices } from '../board/machine.js';
 import { IcountClock, WallClock, PI4_CNTFRQ } from '../../devices/timesource.js';
 import type { SerialBackend } from '../../devices/serial/backend.js';
 import type { GenericTimer } from '../../devices/timer.js';
@@ -27,6 +27,8 @@ export interface MachineOptions {
   nsPerInsn?: number;
   serial?: SerialBackend;
   jitThreshold?: number;
+  /** Network cards (virtio-net in virtio slots 0, 1, …). */
+  nics?: NicConfig[];
 }
 
 export interface VCpu {
@@ -57,7 +59,7 @@ export class Machine implements SysHost, PsciHost {
     if (!(this.ramBytes >= 1 << 20 && this.ramBytes <= MAX_RAM && this.ramBytes % 4096 === 0)) throw new Error('RAM size must be 1M..2G, a multiple of 4K');
     this.icount = opts.icount ? new IcountClock(PI4_CNTFRQ, opts.nsPerInsn ?? 1) : undefined;
     const serial = opts.serial && this.wakingSerial(opts.serial);
-    this.dev = createPi4Devices({ cpus: this.cpus, ramBytes: this.ramBytes, clock: this.icount ?? new WallClock(PI4_CNTFRQ), serial });
+    this.dev = createPi4Devices({ cpus: this.cpus, ramBytes: this.ramBytes, clock: this.icount ?? new WallClock(PI4_CNTFRQ), serial, nics: opts.nics, wake: () => this.wake() });
     const decoder = getDecoder();
     let first: Memory | undefined;
     for (let i = 0; i < this.cpus; i++) {
@@ -73,6 +75,7 @@ export class Machine implements SysHost, PsciHost {
     }
     // A store by any CPU to a page holding code drops that code in every CPU's engine.
     for (const v of this.vcpus) v.mem.onCodeWrite = (p) => { for (const w of this.vcpus) w.engine.invalidatePage(p); };
+    attachDeviceMemory(this.dev, this.ram, this.vcpus[0].mem);
   }
 
   get ram(): Uint8Array { return this.vcpus[0].mem.u8; }
