@@ -13,7 +13,7 @@ import { StopRun } from '../interp/interpreter.js';
 import { SYSOP } from '../isa/groups/system.js';
 import { EC, FSC, dataAbortIss, insnAbortIss, syndrome, sysregIss, wfxIss } from './esr.js';
 import { DAIF_F, DAIF_I, DAIF_MASK, packSpsr, spsrMode, SPSR_IL, SPSR_SS } from './pstate.js';
-import { Mmu } from './mmu.js';
+import { Mmu, Stage2Fault } from './mmu.js';
 import { SCTLR_RESET } from './idregs.js';
 import { After, readSysreg, writeSysreg } from './sysregs.js';
 import type { GenericTimer } from '../../devices/timer.js';
@@ -36,6 +36,12 @@ export interface SysHost {
 }
 
 export type RunState = 'running' | 'wfi' | 'off';
+
+/** Where a CPU running as a VM exits to EL2 (the hypervisor core): stage-2 aborts. */
+export interface El2Hooks {
+  /** A stage-2 fault of the access at `pc`; returns the pc to continue at. */
+  stage2Abort(env: SysEnv, f: Stage2Fault, pc: number): number;
+}
 
 const SCTLR_NTWI = 1n << 16n, SCTLR_NTWE = 1n << 18n, SCTLR_UMA = 1n << 9n, SCTLR_UCI = 1n << 26n;
 
@@ -66,6 +72,8 @@ export class SysEnv implements ExecEnv {
   /** Where a CPU that stopped its slice (WFI, WFE) continues. */
   resumePc = 0;
   readonly mmu: Mmu;
+  /** Set for a VM's vCPU: the hypervisor core (EL2). */
+  el2: El2Hooks | undefined;
 
   constructor(readonly cpu: Cpu, readonly mem: Memory, readonly index: number, readonly host: SysHost) {
     enableFpTraps();
@@ -177,6 +185,7 @@ export class SysEnv implements ExecEnv {
   }
 
   fault(f: GuestFault, pc: number): number {
+    if (f instanceof Stage2Fault && this.el2) return this.el2.stage2Abort(this, f, pc);
     const lower = this.el === 0;
     if (f.access === Access.Exec) {
       if (f.kind === 'alignment') return this.sync(EC.PC_ALIGN, 0, pc, bigFromPc(pc));

@@ -8,6 +8,11 @@
 // It is the Memory's Translator: the Memory's soft TLB caches what it returns, so the owner
 // (SysEnv) flushes that TLB whenever anything here or the exception level changes.
 // Addresses are handled as Numbers (exact below 2^53) and 32-bit words: no BigInt on the walk.
+//
+// Stage 2 (a VM under the hypervisor core): `Mmu.s2` is the core's port. With it set, stage 1
+// produces intermediate physical addresses, and every stage-1 descriptor read and the final
+// output address go through stage 2 (as on hardware); Stage2Walker below walks the core's
+// VMSAv8-64 stage-2 tables. Without it (bare mode) nothing on this path changes.
 import { Access, GuestFault, vaToBig, type Translator } from '../mem/memory.js';
 import { FSC } from './esr.js';
 
@@ -40,6 +45,9 @@ export class Mmu implements Translator {
   lastLo = 0;
   lastHi = 0;
 
+  /** Stage 2 of a VM (undefined: stage 2 off, IPA = PA). */
+  s2: Stage2Port | undefined;
+
   /** `dv`: guest RAM (descriptors are read from it); `el()`: the current exception level. */
   constructor(private readonly dv: DataView, private readonly el: () => number) {}
 
@@ -66,7 +74,7 @@ export class Mmu implements Translator {
     this.lastLo = lo; this.lastHi = hi;
     const w = this.walk(lo, hi, access, unpriv ? 0 : this.el());
     if (w.fault) throw new GuestFault(w.kind, vaToBig(lo, hi), access, w.fsc);
-    return w.pa;
+    return this.s2 ? this.s2.resolve(w.pa, access, false, lo, hi) : w.pa;
   }
 
   /** Translates virtual address (hi:lo) for an access at exception level `el`, without faulting. */
@@ -108,7 +116,9 @@ export class Mmu implements Translator {
     for (;;) {
       const bits = level === start ? inputsize - shift : stride;
       const idx = Math.floor(va / 2 ** shift) % 2 ** bits;
-      const da = table + idx * 8;
+      let da = table + idx * 8;
+      // Under stage 2 the table address is an IPA: the walk's own reads are translated (S1PTW).
+      if (this.s2) { const off = da % 4096; da = this.s2.resolve(da - off, access, true, lo, hi) + off; }
       if (da + 8 > ramBytes) return fail(FSC.externalOnWalk(level), 'external');
       const dlo = this.dv.getInt32(da, true), dhi = this.dv.getInt32(da + 4, true);
       if ((dlo & 1) === 0) return fail(FSC.translation(level));
@@ -146,6 +156,136 @@ export class Mmu implements Translator {
       const pa = oa + (Math.floor(va / 4096) * 4096) % 2 ** shift;
       const attrIdx = (dlo >>> 2) & 7;
       return { fault: false, pa, attr: Number((this.mair >> BigInt(8 * attrIdx)) & 0xffn), sh: (dlo >>> 8) & 3 };
+    }
+  }
+}
+
+// ----- stage 2
+
+/** The hypervisor core's side of stage 2: the physical page of IPA page `ipa` for `access`
+ *  (`s1ptw`: a stage-1 descriptor read), or it throws (a Stage2Fault, or the core's decision).
+ *  `lo`/`hi`: the virtual address being translated (FAR). A return value at or beyond the RAM
+ *  size is routed to the Memory's MMIO port. */
+export interface Stage2Port {
+  resolve(ipa: number, access: Access, s1ptw: boolean, lo: number, hi: number): number;
+}
+
+/** A stage-2 fault: what EL2 sees (the fault status in `detail`, the IPA for HPFAR_EL2, and
+ *  whether it hit a stage-1 table walk). Only the hypervisor core handles it. */
+export class Stage2Fault extends GuestFault {
+  constructor(kind: 'translation' | 'permission' | 'external', va: bigint, access: Access, fsc: number,
+    readonly ipa: number, readonly s1ptw: boolean) {
+    super(kind, va, access, fsc);
+  }
+}
+
+/** Stage-2 descriptor fields (Arm ARM D5.3.3, "Attribute fields in stage 2 descriptors"). */
+export const S2 = {
+  VALID: 1, TABLE: 2,
+  /** MemAttr[3:0] in bits 5:2: 0b1111 Normal write-back, 0b0000 Device-nGnRnE. */
+  MEMATTR_NORMAL_WB: 0xf << 2, MEMATTR_DEVICE: 0,
+  /** S2AP in bits 7:6: bit 6 read, bit 7 write. */
+  S2AP_R: 1 << 6, S2AP_W: 1 << 7,
+  SH_INNER: 3 << 8, AF: 1 << 10,
+  /** XN is descriptor bit 54: bit 22 of the high word. */
+  XN_HI: 1 << 22,
+} as const;
+
+/** A stage-2 walk's result: the PA of the 4 KiB page, or the fault with its level. */
+export type S2Walk = { fault: false; pa: number; memAttr: number } |
+  { fault: true; kind: 'translation' | 'permission' | 'external'; fsc: number; level: number };
+
+const s2fail = (kind: 'translation' | 'permission' | 'external', fsc: number, level: number): S2Walk => ({ fault: true, kind, fsc, level });
+
+/** VTCR_EL2 as the core programs it: T0SZ 24 (40-bit IPA), SL0 1 (start at level 1, two
+ *  concatenated tables), inner/outer write-back, inner shareable, TG0 4 KiB, PS 44 bits. */
+export const VTCR_40BIT = 24 | (1 << 6) | (1 << 8) | (1 << 10) | (3 << 12) | (0 << 14) | (4 << 16);
+
+/** Walks stage-2 tables (VMSAv8-64, 4 KiB granule only: TG0 = 0) from physical memory `dv`,
+ *  configured by VTCR_EL2 and VTTBR_EL2. A small IPA-page cache (the "stage-2 TLB", tagged by
+ *  this walker, i.e. by VMID) keeps repeated stage-1 walks cheap; `invalidate()` on any change. */
+export class Stage2Walker {
+  private base = 0;
+  private inputBits = 40;
+  private startLevel = 1;
+  private paBits = PA_BITS;
+  private valid = false;
+  vmid = 0;
+  private readonly tagIpa = new Int32Array(512).fill(-1);
+  private readonly cachedPa = new Float64Array(512);
+  private readonly cachedPerm = new Int32Array(512);
+
+  constructor(private readonly dv: DataView) {}
+
+  /** Loads VTCR_EL2 and VTTBR_EL2 (BADDR 47:1, VMID 55:48). An unsupported combination makes
+   *  every walk a level-0 translation fault (a CONSTRAINED UNPREDICTABLE choice the Arm ARM allows). */
+  configure(vtcr: number, vttbr: bigint): void {
+    const t0sz = vtcr & 63, sl0 = (vtcr >>> 6) & 3, tg0 = (vtcr >>> 14) & 3, ps = (vtcr >>> 16) & 7;
+    this.inputBits = 64 - t0sz;
+    this.startLevel = 2 - sl0; // 4 KiB granule: SL0 0 → level 2, 1 → level 1, 2 → level 0
+    this.paBits = Math.min(IPS_BITS[ps] ?? PA_BITS, PA_BITS);
+    this.vmid = Number((vttbr >> 48n) & 0xffn);
+    // At most 16 concatenated tables at the start level (Arm ARM D5.2.6).
+    const startBits = this.inputBits - (12 + 9 * (3 - this.startLevel));
+    this.valid = tg0 === 0 && sl0 <= 2 && startBits >= 1 && startBits <= 13 && this.inputBits <= 48;
+    const tableBytes = 8 * 2 ** Math.max(startBits, 0);
+    const b = Number(vttbr & 0xfffffffffffen);
+    this.base = b - (b % tableBytes);
+    this.invalidate();
+  }
+
+  invalidate(): void { this.tagIpa.fill(-1); }
+
+  /** Translates IPA `ipa` for `access` (a stage-1 walk's read is a Read). */
+  walk(ipa: number, access: Access): S2Walk {
+    const page = Math.floor(ipa / 4096), slot = page & 511;
+    if (this.tagIpa[slot] === page) {
+      const perm = this.cachedPerm[slot];
+      if (perm & (1 << access)) return { fault: false, pa: this.cachedPa[slot] + (ipa % 4096), memAttr: perm >>> 8 };
+    }
+    const w = this.fullWalk(ipa, access);
+    return w;
+  }
+
+  private fullWalk(ipa: number, access: Access): S2Walk {
+    if (!this.valid || ipa >= 2 ** this.inputBits || ipa < 0) return s2fail('translation', FSC.translation(0), 0);
+    let level = this.startLevel;
+    let shift = 12 + 9 * (3 - level);
+    let table = this.base;
+    if (table >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+    const ramBytes = this.dv.byteLength;
+    for (;;) {
+      const bits = level === this.startLevel ? this.inputBits - shift : 9;
+      const idx = Math.floor(ipa / 2 ** shift) % 2 ** bits;
+      const da = table + idx * 8;
+      if (da + 8 > ramBytes) return s2fail('external', FSC.externalOnWalk(level), level);
+      const dlo = this.dv.getInt32(da, true), dhi = this.dv.getInt32(da + 4, true);
+      if ((dlo & 1) === 0) return s2fail('translation', FSC.translation(level), level);
+      const isTable = (dlo & 2) !== 0;
+      if (level < 3 && isTable) {
+        const next = (dhi & 0xffff) * TWO32 + ((dlo & ~0xfff) >>> 0);
+        if (next >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+        table = next;
+        level++;
+        shift -= 9;
+        continue;
+      }
+      // Blocks at levels 1 and 2 (4 KiB granule); level 3 needs the page type; no level-0 blocks.
+      if (level === 3 ? !isTable : level === 0) return s2fail('translation', FSC.translation(level), level);
+      const oa = (dhi & 0xffff) * TWO32 + ((dlo & ~(2 ** shift - 1)) >>> 0);
+      if (oa >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+      if ((dlo & S2.AF) === 0) return s2fail('translation', FSC.accessFlag(level), level);
+      // AArch64.CheckS2Permission: fetches obey XN only; reads need S2AP[0], writes S2AP[1].
+      const r = (dlo & S2.S2AP_R) !== 0, w = (dlo & S2.S2AP_W) !== 0, x = (dhi & S2.XN_HI) === 0;
+      const ok = access === Access.Exec ? x : access === Access.Write ? w : r;
+      if (!ok) return s2fail('permission', FSC.permission(level), level);
+      const pagePa = oa + (Math.floor(ipa / 4096) * 4096) % 2 ** shift;
+      const memAttr = (dlo >>> 2) & 15;
+      const page = Math.floor(ipa / 4096), slot = page & 511;
+      this.tagIpa[slot] = page;
+      this.cachedPa[slot] = pagePa;
+      this.cachedPerm[slot] = (r ? 1 << Access.Read : 0) | (w ? 1 << Access.Write : 0) | (x ? 1 << Access.Exec : 0) | (memAttr << 8);
+      return { fault: false, pa: pagePa + (ipa % 4096), memAttr };
     }
   }
 }

@@ -1,0 +1,272 @@
+// The untrusted host side (the VMM): it creates the core, allocates host pages for a VM, loads
+// the images into them through its host view, asks the core to register, verify and run the VM,
+// owns the Pi 4 device models and answers the MMIO exits. It never holds the RAM buffer, a Cpu
+// or a register file: what it knows of a vCPU is its run state and instruction count.
+//
+// VmMachine has the surface src/machine/scheduler.ts runs (vcpus, irqLine/fiqLine, timer, icount,
+// stop, wake), so the same scheduler runs VMs. Its vcpus are facades: `engine.run` is the core's
+// runVcpu (exit reasons turned back into the scheduler's StopRun), and the pc, the exclusive
+// monitor and interrupt entry stay inside the core (the facade's pc reads 0, writes are ignored).
+import { KCore, type Isolation, type MmioExit, type RunExit, type HostView } from '../core/core.js';
+import { createPi4Devices, type NicConfig, type Pi4Devices } from '../../src/board/machine.js';
+import { IcountClock, WallClock, PI4_CNTFRQ } from '../../devices/timesource.js';
+import { MMIO_ABORT } from '../../devices/device.js';
+import { GIC400 } from '../../devices/gic400.js';
+import type { SerialBackend } from '../../devices/serial/backend.js';
+import type { GenericTimer } from '../../devices/timer.js';
+import type { Layout } from '../../src/machine/loader.js';
+import { StopRun } from '../../src/interp/interpreter.js';
+import type { RunState } from '../../src/sys/env.js';
+
+const PAGE = 4096;
+
+export interface VmMachineOptions {
+  isolation: Isolation;
+  ramBytes: number;
+  cpus?: number;
+  engine?: 'interp' | 'jit';
+  icount?: boolean;
+  nsPerInsn?: number;
+  serial?: SerialBackend;
+  jitThreshold?: number;
+  /** Ed25519 public key (PEM) the core verifies images against (krustvm isolation). */
+  publicKeyPem?: string;
+  /** virtio-net NICs: their DMA goes through the core's view of the VM (granted pages only in
+   *  krustvm isolation). */
+  nics?: NicConfig[];
+  /** Give the VM host pages in a shuffled order (seeded), to show RAM need not be contiguous. */
+  scatterSeed?: number;
+}
+
+/** What the boot loads: the layout, and (krustvm) the raw signatures of kernel and initrd. */
+export interface VmImages {
+  layout: Layout;
+  kernelSignature?: Uint8Array;
+  initrdSignature?: Uint8Array;
+}
+
+/** The largest guest RAM a VM may have (physical RAM also holds the core and its tables). */
+export const MAX_VM_RAM = 2 * 2 ** 30 - 8 * 2 ** 20;
+
+interface FacadeVcpu {
+  readonly index: number;
+  readonly cpu: { pc: number; readonly icount: number; exclAddr: number; exclSize: number };
+  readonly env: { state: RunState; resumePc: number; wfeCount: number; takeInterrupt(pc: number): number };
+  readonly engine: { run(budget: number): number; invalidatePage(p: number): void; stats(): Record<string, number> };
+}
+
+export class VmMachine {
+  readonly cpus: number;
+  readonly ramBytes: number;
+  readonly dev: Pi4Devices;
+  readonly icount: IcountClock | undefined;
+  readonly core: KCore;
+  readonly vm: number;
+  readonly vcpus: FacadeVcpu[] = [];
+  readonly isolation: Isolation;
+  stop: StopRun | undefined;
+  wake: () => void = () => {};
+  /** Exits by reason, from the runVcpu results. */
+  readonly exits = new Map<string, number>();
+  readonly #host: HostView;
+
+  private constructor(o: VmMachineOptions, core: KCore, vm: number, dev: Pi4Devices, icount: IcountClock | undefined) {
+    this.cpus = o.cpus ?? 1;
+    this.ramBytes = o.ramBytes;
+    this.isolation = o.isolation;
+    this.core = core; this.vm = vm; this.dev = dev; this.icount = icount;
+    this.#host = core.hostView();
+    for (let i = 0; i < this.cpus; i++) this.vcpus.push(this.facade(i));
+  }
+
+  /** Creates the core, the devices and the VM with its vCPUs and RAM; loads and verifies the
+   *  images. Returns the machine, or why not (one line). */
+  static create(o: VmMachineOptions, images: VmImages): VmMachine | { error: string } {
+    const cpus = o.cpus ?? 1;
+    if (!(o.ramBytes > 0 && o.ramBytes % PAGE === 0 && o.ramBytes <= MAX_VM_RAM)) return { error: `VM RAM must be a multiple of 4 KiB and at most ${MAX_VM_RAM / 2 ** 20} MiB in --mode ${o.isolation}` };
+    const coreBytes = Math.ceil(o.ramBytes / 512 / PAGE) * PAGE + 64 * PAGE;
+    const core = new KCore({ physBytes: o.ramBytes + coreBytes + 64 * PAGE, coreBytes, publicKeyPem: o.publicKeyPem });
+    const icount = o.icount ? new IcountClock(PI4_CNTFRQ, o.nsPerInsn ?? 1) : undefined;
+    let machine: VmMachine | undefined;
+    const serial = o.serial && wakingSerial(o.serial, () => machine?.wake());
+    const dev = createPi4Devices({ cpus, ramBytes: o.ramBytes, clock: icount ?? new WallClock(PI4_CNTFRQ), serial, nics: o.nics, wake: () => machine?.wake() });
+    const bus = dev.bus;
+    const r = core.registerVm({
+      isolation: o.isolation, vcpus: cpus, ramBytes: o.ramBytes, engine: o.engine, jitThreshold: o.jitThreshold,
+      hooks: {
+        timer: dev.timer,
+        irqLine: (i) => dev.gic.irqAsserted(i),
+        fiqLine: (i) => dev.gic.fiqAsserted(i),
+        mmio: (e: MmioExit) => {
+          if (e.isWrite) return bus.write(e.ipa, e.size, Number(e.value & 0xffffffffn), e.vcpu, Number(e.value >> 32n));
+          const v = bus.read(e.ipa, e.size, e.vcpu);
+          if (v === MMIO_ABORT) return false;
+          e.value = e.size === 8 ? (BigInt(bus.hi >>> 0) << 32n) | BigInt(v >>> 0) : BigInt(v >>> 0);
+          return true;
+        },
+      },
+    });
+    if (!r.ok) return { error: r.reason };
+    const vm = r.vm;
+    for (let i = 0; i < cpus; i++) { const x = core.registerVcpu(vm, i); if (!x.ok) return { error: x.reason }; }
+    // Every device region on the bus is an MMIO window of the VM (trap and emulate, GIC included),
+    // except the GIC's hypervisor control interface and virtual CPU interface: those belong to
+    // EL2, and a guest access there is an abort.
+    for (const reg of bus.list()) {
+      if (!reg.device || reg.base === GIC400.GICH_BASE || reg.base === GIC400.GICV_BASE) continue;
+      const base = reg.base - (reg.base % PAGE), end = Math.ceil((reg.base + reg.size) / PAGE) * PAGE;
+      const x = core.ioremap(vm, base, end - base);
+      if (!x.ok) return { error: x.reason };
+    }
+    for (const n of dev.nics) {
+      const dma = core.dmaView(vm);
+      if (dma) n.transport.attachDma(dma);
+    }
+    machine = new VmMachine(o, core, vm, dev, icount);
+    const loaded = machine.load(images, o.scatterSeed);
+    if (loaded) return { error: loaded };
+    firmwareUartInit(dev);
+    return machine;
+  }
+
+  get timer(): GenericTimer { return this.dev.timer; }
+  irqLine(i: number): boolean { return this.dev.gic.irqAsserted(i); }
+  fiqLine(i: number): boolean { return this.dev.gic.fiqAsserted(i); }
+
+  /** Allocates the VM's RAM from host pages, writes the images through the host view, hands
+   *  them to the core and has them verified. Returns an error line, or undefined. */
+  private load(images: VmImages, scatterSeed: number | undefined): string | undefined {
+    const core = this.core, vm = this.vm, l = images.layout;
+    const gfns = this.ramBytes / PAGE;
+    const free = core.hostPages();
+    if (free.length < gfns) return 'not enough host memory for the VM';
+    let pages = free.slice(0, gfns);
+    if (scatterSeed !== undefined) pages = shuffle(free, scatterSeed).slice(0, gfns);
+    const pfnOf = (gfn: number) => pages[gfn];
+    const put = (ipa: number, data: Uint8Array): string | undefined => {
+      for (let done = 0; done < data.length;) {
+        const a = ipa + done, n = Math.min(PAGE - (a % PAGE), data.length - done);
+        if (!this.#host.write(pfnOf(Math.floor(a / PAGE)) * PAGE + (a % PAGE), data.subarray(done, done + n))) return 'the host could not write an image page';
+        done += n;
+      }
+      return undefined;
+    };
+    const used = new Uint8Array(gfns);
+    const claim = (ipa: number, size: number) => {
+      const out: number[] = [];
+      for (let g = Math.floor(ipa / PAGE); g < Math.ceil((ipa + size) / PAGE); g++) { used[g] = 1; out.push(pfnOf(g)); }
+      return out;
+    };
+    // The kernel: one image, the span its loadable bytes cover (an arm64 Image: the file).
+    const kernel = kernelImage(l);
+    {
+      const err = put(kernel.ipa, kernel.bytes);
+      if (err) return err;
+      const x = core.remapImagePages(vm, kernel.ipa, kernel.bytes.length, claim(kernel.ipa, kernel.bytes.length), images.kernelSignature);
+      if (!x.ok) return x.reason;
+    }
+    const k = l.kernel;
+    if (l.initrd) {
+      const err = put(l.initrd.start, l.initrd.data);
+      if (err) return err;
+      const x = core.remapImagePages(vm, l.initrd.start, l.initrd.data.length, claim(l.initrd.start, l.initrd.data.length), images.initrdSignature);
+      if (!x.ok) return x.reason;
+    }
+    {
+      const err = put(l.dtbAddr, l.dtb);
+      if (err) return err;
+      const start = l.dtbAddr - (l.dtbAddr % PAGE);
+      const x = core.mapBootData(vm, start, claim(l.dtbAddr, l.dtb.length));
+      if (!x.ok) return x.reason;
+    }
+    // The rest of RAM: plain (zeroed) memory, in runs of consecutive gfns.
+    for (let g = 0; g < gfns;) {
+      if (used[g]) { g++; continue; }
+      let e = g;
+      while (e < gfns && !used[e]) e++;
+      const x = core.mapVmPages(vm, g * PAGE, pages.slice(g, e));
+      if (!x.ok) return x.reason;
+      g = e;
+    }
+    const b = core.setBootInfo(vm, k.entry, BigInt(l.dtbAddr));
+    if (!b.ok) return b.reason;
+    const v = core.verifyImages(vm);
+    if (!v.ok) return v.reason;
+    return undefined;
+  }
+
+  private facade(i: number): FacadeVcpu {
+    const core = this.core, vm = this.vm, exits = this.exits;
+    const count = (r: string) => exits.set(r, (exits.get(r) ?? 0) + 1);
+    return {
+      index: i,
+      cpu: { get pc() { return 0; }, set pc(_v: number) {}, get icount() { return core.vcpuInsns(vm, i); }, exclAddr: -1, exclSize: 0 },
+      env: { get state() { return core.vcpuState(vm, i); }, set state(_s: RunState) {}, resumePc: 0, wfeCount: 0, takeInterrupt: (pc: number) => pc },
+      engine: {
+        run(budget: number): number {
+          const before = core.vcpuInsns(vm, i);
+          const r: RunExit = core.runVcpu(vm, i, budget);
+          count(r.reason);
+          switch (r.reason) {
+            case 'budget': break;
+            case 'wfi': case 'yield': case 'cpu-off': throw new StopRun('halt');
+            case 'system-off': throw new StopRun('exit', r.status, r.message);
+            case 'system-reset': throw new StopRun('exit', 0, r.message);
+            case 'refused': throw new StopRun('error', 1, `the hypervisor core refused to run the VM: ${r.refusal.reason}`);
+          }
+          return core.vcpuInsns(vm, i) - before;
+        },
+        invalidatePage() {},
+        stats: () => core.engineStats(vm),
+      },
+    };
+  }
+
+  /** --stats lines: exits by reason, hypercalls, stage-2 faults, grants, refusals. */
+  statsLines(): string[] {
+    const c = this.core.log;
+    const exits = [...this.exits].filter(([k]) => k !== 'budget').map(([k, n]) => `${k} ${n}`);
+    const mmio = c.get('exits: mmio');
+    const lines = [
+      `mode ${this.isolation}: exits: mmio ${mmio}${exits.length ? ', ' + exits.join(', ') : ''}`,
+      `hypercalls ${c.get('hypercalls')} (psci/other ${c.get('hypercalls: psci/other')}, grant ${c.get('hypercalls: grant')}, revoke ${c.get('hypercalls: revoke')}); stage-2 faults ${c.get('stage-2 faults')}; pages granted ${c.get('pages granted')}, revoked ${c.get('pages revoked')}; refusals ${c.refusals}`,
+    ];
+    return lines;
+  }
+}
+
+/** The kernel's bytes as they sit in guest memory, from its first loaded byte to its last (gaps
+ *  between ELF segments zero): what a krustvm-mode kernel signature covers, at `ipa`. */
+export function kernelImage(l: Layout): { ipa: number; bytes: Uint8Array } {
+  const chunks = l.kernel.chunks.filter((c) => c.data.length > 0);
+  if (chunks.length === 1) return { ipa: chunks[0].addr, bytes: chunks[0].data };
+  const lo = Math.min(...chunks.map((c) => c.addr)), hi = Math.max(...chunks.map((c) => c.addr + c.data.length));
+  const bytes = new Uint8Array(hi - lo);
+  for (const c of chunks) bytes.set(c.data, c.addr - lo);
+  return { ipa: lo, bytes };
+}
+
+/** The UART set up as the Pi firmware leaves it (same as src/machine/boot.ts firmwareInit). */
+function firmwareUartInit(dev: Pi4Devices): void {
+  const u = dev.uart;
+  u.write(0x24, 4, 26); u.write(0x28, 4, 3); u.write(0x2c, 4, 0x70); u.write(0x30, 4, 0x301);
+}
+
+function wakingSerial(s: SerialBackend, wake: () => void): SerialBackend {
+  return {
+    write: (d) => s.write(d),
+    close: () => s.close(),
+    setReceiver: (rx, onBreak) => s.setReceiver(rx && ((d) => { rx(d); wake(); }), onBreak && (() => { onBreak(); wake(); })),
+  };
+}
+
+function shuffle(a: number[], seed: number): number[] {
+  const out = a.slice();
+  let s = (seed >>> 0) || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+// `krustvm boot --mode bare|kvm|krustvm`: bare runs the guest on the machine directly (machine.ts);
+// kvm and krustvm run it as a VM under the hypervisor core (hypervisor/host/vm-machine.ts) —
+// kvm with stage 2 but a host that may read all VM memory and no image verification, krustvm
+// with full isolation and images verified against a public key before the first run.
+import * as path from 'node:path';
+import type { Argv } from 'yargs';
+import { bootLayout } from './boot.js';
+import { LoadError, type Layout } from './loader.js';
+import type { Machine, MachineOptions } from './machine.js';
+import { Scheduler } from './scheduler.js';
+import { bundledGuest } from './guest.js';
+import { BUNDLED_PUBLIC_KEY, readPublicKey, readSignatureFile, sigPathOf } from './signed-images.js';
+import { VmMachine } from '../../hypervisor/host/vm-machine.js';
+
+export type RunMode = 'bare' | 'kvm' | 'krustvm';
+export const RUN_MODES: readonly RunMode[] = ['bare', 'kvm', 'krustvm'];
+/** The default. The issue asks for krustvm, and the bundled guest does boot in it (signed), but
+ *  virtio-net (--net, multi-VM networks) needs the guest to grant its buffers (or a
+ *  restricted-dma-pool), which it does not do yet, and multi-VM specs and bootMain callers take
+ *  this default too: switch to 'krustvm' once virtio works under grants. */
+export const CLI_DEFAULT_MODE: RunMode = 'bare';
+/** Callers of bootMain that give no mode keep the machine as it was. */
+export const DEFAULT_MODE: RunMode = 'bare';
+
+export interface ModeArgs {
+  mode?: RunMode;
+  'public-key'?: string;
+  kernel?: string;
+  initrd?: string;
+}
+
+export function modeOptions<T>(y: Argv<T>) {
+  return y
+    .option('mode', { choices: RUN_MODES, default: CLI_DEFAULT_MODE, describe: 'bare: the guest on the machine directly; kvm: a VM under the hypervisor core (stage 2, host sees all VM memory); krustvm: an isolated VM whose images must verify' })
+    .option('public-key', { type: 'string', describe: 'krustvm mode: the Ed25519 public key (PEM) images must verify against (default: the bundled guest\'s key)' });
+}
+
+export interface ModeBoot { scheduler: Scheduler; statsLines: () => string[] }
+
+const HOW_TO = 'sign the images with `krustvm sign` (`krustvm keygen` makes a key pair; give its public key with --public-key), or choose --mode kvm or --mode bare, which do not verify';
+
+/** Boots `plan` in `mode`. LoadError (one line) when the core refuses the VM. */
+export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inputPossible: boolean): ModeBoot {
+  const mode = a.mode ?? DEFAULT_MODE;
+  if (mode === 'bare') {
+    const { scheduler } = bootLayout(plan, opts, inputPossible);
+    return { scheduler, statsLines: () => [] };
+  }
+  let kernelSignature: Uint8Array | undefined, initrdSignature: Uint8Array | undefined, publicKeyPem: string | undefined;
+  if (mode === 'krustvm' && opts.nics?.length) {
+    throw new LoadError('--mode krustvm: virtio-net needs the guest to grant its buffers to the host, which the bundled guest does not do yet; use --mode kvm (or bare) with --net');
+  }
+  if (mode === 'krustvm') {
+    const sig = (file: string, what: string) => {
+      try { return readSignatureFile(sigPathOf(file)).signature; } catch (x) {
+        throw new LoadError(`--mode krustvm: the ${what} ${file} has no valid signature (${(x as Error).message}); ${HOW_TO}`);
+      }
+    };
+    if (plan.kernel.format === 'elf') {
+      // The core can only verify what sits in guest memory (the loaded segments); `krustvm sign`
+      // signs an ELF file as a whole.
+      throw new LoadError(`--mode krustvm: ${a.kernel} is an ELF kernel; its signature covers the file, but the core verifies the bytes loaded into the VM, so ELF kernels cannot be verified yet; use an arm64 Image or a raw binary, or choose --mode kvm or --mode bare, which do not verify`);
+    }
+    if (a.kernel) kernelSignature = sig(a.kernel, 'kernel');
+    if (a.initrd) initrdSignature = sig(a.initrd, 'initrd');
+    const g = bundledGuest();
+    const keyFile = a['public-key'] ?? (g ? path.join(g.dir, BUNDLED_PUBLIC_KEY) : undefined);
+    if (!keyFile) throw new LoadError(`--mode krustvm: no public key to verify the images against; give --public-key FILE, or ${HOW_TO}`);
+    publicKeyPem = readPublicKey(keyFile);
+  }
+  const m = VmMachine.create({
+    isolation: mode, ramBytes: opts.ramBytes, cpus: opts.cpus, engine: opts.engine, icount: opts.icount, nsPerInsn: opts.nsPerInsn,
+    serial: opts.serial, jitThreshold: opts.jitThreshold, publicKeyPem, nics: opts.nics,
+  }, { layout: plan, kernelSignature, initrdSignature });
+  if ('error' in m) {
+    const hint = mode === 'krustvm' ? `; ${HOW_TO}` : '';
+    throw new LoadError(`--mode ${mode}: the hypervisor core refused the VM: ${m.error}${hint}`);
+  }
+  // The scheduler runs anything with the Machine's surface; VmMachine provides it.
+  const scheduler = new Scheduler(m as unknown as Machine, inputPossible);
+  return { scheduler, statsLines: () => m.statsLines() };
+}
