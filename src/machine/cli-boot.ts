@@ -18,6 +18,9 @@ import { MAX_RAM } from './machine.js';
 import { LoadError } from './loader.js';
 import { bootLayout, planBoot } from './boot.js';
 import { BUNDLED_APPEND, BUNDLED_APPEND_CMD, ExitStatusMarker, bundledGuest, cmdBootargs } from './guest.js';
+import { multiVmOptions, runVms, type MultiVmArgs, type VmHooks } from './multi-vm.js';
+import { type NetArgs, netOptions, openNetArgs, parseNetArgs } from './net-args.js';
+import { bootForMode, modeOptions, type ModeArgs } from './vm-boot.js';
 
 export const EXIT_USAGE = 2, EXIT_BAD_INPUT = 66;
 
@@ -76,17 +79,20 @@ function serialBackend(spec: string, onQuit: () => void): { backend: SerialBacke
   throw new UsageError(`--serial ${spec}: give stdio, file:PATH or none`);
 }
 
-export interface BootArgs extends MachineArgs {
+export interface BootArgs extends MachineArgs, VmHooks, NetArgs {
   serial?: string; engine?: 'jit' | 'interp'; icount?: boolean; nographic?: boolean; 'kernel-addr'?: string; 'max-insns'?: number;
   /** Run this shell command in the bundled guest (or a guest whose /init follows guest.ts) and
    *  exit with its status. */
   cmd?: string;
   /** Print instructions, time and MIPS on stderr at the end. */
   stats?: boolean;
+  /** Several VMs in this process (multi-vm.ts). */
+  vm?: string[];
 }
 
 /** `krustvm boot`: returns the exit status. */
 export async function bootMain(a: BootArgs): Promise<number> {
+  if (a.vm?.length) return runVms(a as unknown as MultiVmArgs, (v) => bootMain(v as BootArgs), (y) => (bootCommands(() => {})[0].builder as (y: Argv) => Argv)(y));
   return guarded(async () => {
     a = { ...a };
     let bundled = false;
@@ -107,21 +113,26 @@ export async function bootMain(a: BootArgs): Promise<number> {
     const ramBytes = parseMem(a.m), cpus = parseSmp(a.smp);
     const kernelAddr = a['kernel-addr'] !== undefined ? Number(a['kernel-addr']) : undefined;
     if (kernelAddr !== undefined && !(Number.isSafeInteger(kernelAddr) && kernelAddr >= 0 && kernelAddr % 4 === 0)) throw new UsageError(`--kernel-addr ${a['kernel-addr']}: give a 4-byte aligned address`);
-    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled }, ramBytes, cpus);
+    const netSpecs = parseNetArgs(a, (m) => new UsageError(m));
+    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled, virtioSlots: netSpecs.length }, ramBytes, cpus);
     if (a.dtb && (a.append !== undefined || a.initrd)) say('warning: with --dtb the given device tree is used unchanged (--append and --initrd are not written into it)');
     let quit = () => {};
-    const s = serialBackend(a.serial ?? 'stdio', () => quit());
+    const s = a.serialBackend ? { backend: a.serialBackend, input: false } : serialBackend(a.serial ?? 'stdio', () => quit());
     const marker = a.cmd !== undefined ? new ExitStatusMarker(s.backend) : undefined;
     const backend = marker ?? s.backend;
     const t0 = process.hrtime.bigint();
-    const { scheduler } = bootLayout(plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend }, s.input);
+    const net = await openNetArgs(netSpecs, a, (m) => new UsageError(m)).catch(async (x) => { await backend.close(); throw x; });
+    const { scheduler, statsLines } = bootForMode(a as ModeArgs, plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend, nics: net?.nics }, s.input || net !== null);
     quit = () => scheduler.quit();
+    a.onStart?.(scheduler);
     const r = await scheduler.run({ maxInsns: a['max-insns'] });
     await backend.close();
+    await net?.close();
     if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none') say(r.message);
     if (a.stats) {
       const sec = Number(process.hrtime.bigint() - t0) / 1e9;
       say(`${r.insns} guest instructions in ${sec.toFixed(2)} s (${(r.insns / sec / 1e6).toFixed(1)} MIPS)`);
+      for (const l of statsLines()) say(l);
     }
     if (marker && r.reason === 'exit') {
       if (marker.status === undefined) { say('the guest powered off without reporting the command\'s exit status'); return 1; }
@@ -133,12 +144,13 @@ export async function bootMain(a: BootArgs): Promise<number> {
 }
 
 /** `krustvm dtb`: writes the generated DTB; returns the exit status. */
-export async function dtbMain(a: MachineArgs & { o?: string }): Promise<number> {
+export async function dtbMain(a: MachineArgs & NetArgs & { o?: string }): Promise<number> {
   return guarded(async () => {
     const ramBytes = parseMem(a.m), cpus = parseSmp(a.smp);
+    const virtioSlots = parseNetArgs(a, (m) => new UsageError(m)).length;
     let dtb: Uint8Array;
-    if (a.kernel) dtb = planBoot({ kernel: a.kernel, initrd: a.initrd, append: a.append }, ramBytes, cpus).dtb;
-    else dtb = buildBoardDtb({ ramBytes, cpus, bootargs: a.append });
+    if (a.kernel) dtb = planBoot({ kernel: a.kernel, initrd: a.initrd, append: a.append, virtioSlots }, ramBytes, cpus).dtb;
+    else dtb = buildBoardDtb({ ramBytes, cpus, bootargs: a.append, virtioSlots });
     if (a.o && a.o !== '-') {
       const tmp = `${a.o}.tmp-${process.pid}`; // nothing half-written: write, then rename
       fs.writeFileSync(tmp, dtb);
@@ -156,7 +168,7 @@ export function bootCommands(setExit: (code: number) => void): CommandModule[] {
   const boot: CommandModule = {
     command: 'boot',
     describe: 'Boot a kernel (arm64 Linux Image, ELF or raw binary) on the Pi 4-shaped machine',
-    builder: (y) => machineOptions(y)
+    builder: (y) => modeOptions(netOptions(multiVmOptions(machineOptions(y))))
       .usage('Usage: krustvm boot [--kernel FILE] [options]\n\nWithout --kernel, boots the bundled guest (guests/linux: Linux 6.1 and a busybox shell). --cmd CMD runs one command in it and exits with its status.\n\nBoots FILE at EL1 with the MMU off, x0 = the device tree address (the arm64 Linux boot protocol). QEMU spellings (-kernel, -append, -m, -smp, -nographic) work too.')
       .option('kernel', { type: 'string', describe: 'the kernel: arm64 Linux Image, ELF (loaded at its physical addresses) or raw binary' })
       .option('kernel-addr', { type: 'string', describe: 'load address of a raw binary kernel (default 0x80000)' })
@@ -176,7 +188,7 @@ export function bootCommands(setExit: (code: number) => void): CommandModule[] {
   const dtb: CommandModule = {
     command: 'dtb',
     describe: 'Write the device tree the machine would give the kernel',
-    builder: (y) => machineOptions(y)
+    builder: (y) => netOptions(machineOptions(y))
       .option('kernel', { type: 'string', describe: 'lay out this kernel (and --initrd) first, so the DTB names the initrd' })
       .option('o', { alias: 'output', type: 'string', describe: 'output file (default: stdout)' })
       .example('krustvm dtb --smp 4 -m 1G -o pi4.dtb && dtc -I dtb pi4.dtb', 'inspect it'),
