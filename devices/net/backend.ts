@@ -5,15 +5,33 @@
 // send() or to a receiver belongs to the callee from then on; neither side modifies a frame
 // after handing it over, so backends may pass the same bytes to several receivers.
 
-export type FrameReceiver = (frame: Uint8Array) => void;
+//
+// Offload metadata (optional, offload.ts): between in-process NICs a frame may travel unfinished
+// — a 64 KiB TCP segment, a partial checksum — with a FrameMeta saying what is left to do. Only
+// a backend that says `carriesMeta` is given metadata by a sender, and it gives metadata only to
+// a receiver registered with `{ meta: true }`; everyone else sees finished wire frames, so
+// backends and receivers written without metadata in mind keep working unchanged. A wrapper
+// around a backend must forward both (or neither).
+import type { FrameMeta } from './offload.js';
+
+export type { FrameMeta };
+export type FrameReceiver = (frame: Uint8Array, meta?: FrameMeta) => void;
+
+export interface ReceiverOptions {
+  /** The receiver understands FrameMeta (unfinished frames); default false. */
+  meta?: boolean;
+}
 
 export interface NetBackend {
-  /** Puts a frame on the wire. Never throws; a backend that cannot send drops (and counts) it. */
-  send(frame: Uint8Array): void;
+  /** Puts a frame on the wire. Never throws; a backend that cannot send drops (and counts) it.
+   *  `meta` may be given only if `carriesMeta`. */
+  send(frame: Uint8Array, meta?: FrameMeta): void;
   /** Registers the function that receives frames from the wire (null to stop). Frames may
    *  arrive at any time between guest instruction slices (sockets) or synchronously inside
    *  another NIC's send() (the in-process switch). */
-  setReceiver(rx: FrameReceiver | null): void;
+  setReceiver(rx: FrameReceiver | null, opts?: ReceiverOptions): void;
+  /** send() accepts unfinished frames with their FrameMeta (the in-process switch). */
+  readonly carriesMeta?: boolean;
   /** Releases host resources (sockets, files) after writing out what is buffered. Safe to call
    *  twice. */
   close(): Promise<void>;

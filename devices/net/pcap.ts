@@ -11,7 +11,8 @@
 // frame, and on close() — and synchronously if the process exits first — so the file is
 // complete when the run ends.
 import * as fs from 'node:fs';
-import { type FrameReceiver, type NetBackend } from './backend.js';
+import { type FrameReceiver, type NetBackend, type ReceiverOptions } from './backend.js';
+import { type FrameMeta, toWire } from './offload.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const LINKTYPE_ETHERNET = 1;
@@ -98,11 +99,15 @@ export class PcapWriter {
 }
 
 /** `backend` with every frame sent through it and received from it recorded in `pcap`.
- *  Closing it closes the backend, not the capture (several NICs may share one file). */
+ *  Closing it closes the backend, not the capture (several NICs may share one file). Frames
+ *  with offload metadata pass through unfinished, and the capture gets what a real NIC would
+ *  have put on the wire for them (segmented, checksums completed). */
 export function tapped(backend: NetBackend, pcap: PcapWriter): NetBackend {
+  const record = (f: Uint8Array, meta?: FrameMeta) => { for (const w of toWire(f, meta)) pcap.record(w); };
   return {
-    send: (f) => { pcap.record(f); backend.send(f); },
-    setReceiver: (rx: FrameReceiver | null) => backend.setReceiver(rx && ((f) => { pcap.record(f); rx(f); })),
+    carriesMeta: backend.carriesMeta,
+    send: (f, meta) => { record(f, meta); backend.send(f, meta); },
+    setReceiver: (rx: FrameReceiver | null, opts?: ReceiverOptions) => backend.setReceiver(rx && ((f, meta) => { record(f, meta); rx(f, meta); }), opts),
     close: () => backend.close(),
   };
 }

@@ -10,19 +10,29 @@
 // Delivery is synchronous (a frame reaches the other NICs inside the sender's transmit, with no
 // event-loop latency), but never re-entrant: a frame sent by a receiver while the switch is
 // delivering is queued and forwarded after the current one.
-import { type FrameReceiver, type NetBackend, ETH_HLEN, MAX_FRAME, isGroupMac, macKey } from './backend.js';
+//
+// Offloads: a frame may come with FrameMeta (a 64 KiB TCP segment, a partial checksum, from a
+// NIC with TSO/checksum offload). It reaches a port whose receiver takes metadata as it is, and
+// any other port as the finished wire frames (toWire: segmented, checksums completed).
+import { type FrameReceiver, type NetBackend, type ReceiverOptions, ETH_HLEN, MAX_FRAME, isGroupMac, macKey } from './backend.js';
+import { type FrameMeta, toWire, unfinished } from './offload.js';
 
-export interface SwitchStats { forwarded: number; flooded: number; filtered: number; dropped: number }
+export interface SwitchStats {
+  forwarded: number; flooded: number; filtered: number; dropped: number;
+  /** Frames that came in unfinished, with offload metadata (partial checksums, TSO segments),
+   *  and how many of them were TSO segments. */
+  unfinished: number; tso: number;
+}
 
 interface Learned { port: SwitchPort; at: number }
 
 export class NetSwitch {
   private readonly ports = new Set<SwitchPort>();
   private readonly table = new Map<number, Learned>();
-  private readonly queue: { from: SwitchPort; frame: Uint8Array }[] = [];
+  private readonly queue: { from: SwitchPort; frame: Uint8Array; meta?: FrameMeta }[] = [];
   private delivering = false;
   private nextPort = 0;
-  readonly stats: SwitchStats = { forwarded: 0, flooded: 0, filtered: 0, dropped: 0 };
+  readonly stats: SwitchStats = { forwarded: 0, flooded: 0, filtered: 0, dropped: 0, unfinished: 0, tso: 0 };
 
   constructor(readonly name = 'switch', private readonly ageMs = 300_000, private readonly now: () => number = Date.now) {}
 
@@ -57,19 +67,20 @@ export class NetSwitch {
   }
 
   /** @internal Called by a port's send(). */
-  ingress(from: SwitchPort, frame: Uint8Array): void {
+  ingress(from: SwitchPort, frame: Uint8Array, meta?: FrameMeta): void {
     if (frame.length < ETH_HLEN || frame.length > MAX_FRAME) { this.stats.dropped++; return; }
-    this.queue.push({ from, frame });
+    if (meta) { this.stats.unfinished++; if (meta.gso) this.stats.tso++; }
+    this.queue.push({ from, frame, meta });
     if (this.delivering) return;
     this.delivering = true;
     try {
-      for (let q = this.queue.shift(); q; q = this.queue.shift()) this.forward(q.from, q.frame);
+      for (let q = this.queue.shift(); q; q = this.queue.shift()) this.forward(q.from, q.frame, q.meta);
     } finally {
       this.delivering = false;
     }
   }
 
-  private forward(from: SwitchPort, frame: Uint8Array): void {
+  private forward(from: SwitchPort, frame: Uint8Array, meta?: FrameMeta): void {
     if (!this.ports.has(from)) return;
     const now = this.now();
     // Learn the source (a group source address is bogus: never learn it).
@@ -79,31 +90,42 @@ export class NetSwitch {
       if (e && now - e.at <= this.ageMs && this.ports.has(e.port)) {
         if (e.port === from) { this.stats.filtered++; return; }
         this.stats.forwarded++;
-        e.port.deliver(frame);
+        e.port.deliver(frame, meta);
         return;
       }
     }
     this.stats.flooded++;
-    for (const p of this.ports) if (p !== from) p.deliver(frame);
+    for (const p of this.ports) if (p !== from) p.deliver(frame, meta);
   }
 }
 
 /** One port of a NetSwitch, seen from the NIC as its backend. */
 export class SwitchPort implements NetBackend {
   private rx: FrameReceiver | null = null;
+  private rxMeta = false;
   private closed = false;
   /** Frames this port delivered to its NIC. */
   received = 0;
+  /** Frames that came with metadata and were finished (segmented, checksummed) for this port's
+   *  receiver, which does not take metadata; and those whose metadata did not fit (dropped). */
+  finished = 0; badMeta = 0;
+  readonly carriesMeta = true;
 
   constructor(private readonly sw: NetSwitch, readonly label: string, readonly macKey?: number) {}
 
-  send(frame: Uint8Array): void { if (!this.closed) this.sw.ingress(this, frame); }
-  setReceiver(rx: FrameReceiver | null): void { this.rx = rx; }
+  send(frame: Uint8Array, meta?: FrameMeta): void { if (!this.closed) this.sw.ingress(this, frame, unfinished(meta) ? meta : undefined); }
+  setReceiver(rx: FrameReceiver | null, opts?: ReceiverOptions): void { this.rx = rx; this.rxMeta = !!opts?.meta; }
   /** @internal */
-  deliver(frame: Uint8Array): void {
-    if (!this.rx) return;
-    this.received++;
-    try { this.rx(frame); } catch { /* a receiver must not break the LAN for the others */ }
+  deliver(frame: Uint8Array, meta?: FrameMeta): void {
+    const rx = this.rx;
+    if (!rx) return;
+    try {
+      if (this.rxMeta || !unfinished(meta)) { this.received++; rx(frame, this.rxMeta ? meta : undefined); return; }
+      const wire = toWire(frame, meta);
+      if (!wire.length) { this.badMeta++; return; }
+      this.finished++;
+      for (const f of wire) { this.received++; rx(f); }
+    } catch { /* a receiver must not break the LAN for the others */ }
   }
   async close(): Promise<void> {
     if (this.closed) return;

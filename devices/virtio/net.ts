@@ -9,10 +9,18 @@
 //    MAC table of VIRTIO_NET_CTRL_MAC_TABLE_SET: frames are filtered on receive like QEMU does
 //    (promiscuous until the driver says otherwise, then own/table unicast, broadcast, table or
 //    all multicast);
-//  - CSUM: a transmitted frame with VIRTIO_NET_HDR_F_NEEDS_CSUM gets its checksum completed
-//    before it goes to the wire, so the guest is spared the work. GUEST_CSUM and every GSO/TSO
-//    feature are not offered: received frames carry flags 0 (checksum not verified for the
-//    guest), and a transmitted frame with a GSO type is dropped.
+//  - CSUM, HOST_TSO4/6, HOST_ECN: a transmitted frame may leave its transport checksum to us
+//    (VIRTIO_NET_HDR_F_NEEDS_CSUM) and be a TCP segment of up to 64 KiB (gso_type TCPV4/TCPV6,
+//    gso_size = MSS, ECN: CWR set for the burst). To a backend that carries offload metadata
+//    (the in-process switch) it goes as it is, with a FrameMeta; to any other it goes as the
+//    wire frames a real NIC would send (devices/net/offload.ts: segmented, checksums completed).
+//  - GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN: a received unfinished frame reaches a guest that
+//    negotiated them as it is (NEEDS_CSUM with csum_start/offset, gso_type, gso_size, hdr_len),
+//    otherwise finished in software first; a finished frame whose TCP/UDP checksum we verified
+//    (or computed) is marked DATA_VALID, so the guest does not check it again.
+//    (Feature dependencies, virtio 1.2 §5.1.3.1: GUEST_TSO needs GUEST_CSUM, HOST_TSO needs
+//    CSUM; a driver that breaks them is given no GSO frames, and the GSO frames it sends are
+//    dropped.)
 // The header is the 12-byte virtio_net_hdr_v1 (VERSION_1 is always negotiated here).
 //
 // Everything from the guest is untrusted: a queue error (bad descriptor, loop, address outside
@@ -22,6 +30,7 @@
 // (counted) beyond it.
 import type { NetBackend } from '../net/backend.js';
 import { ETH_HLEN, MAX_FRAME, formatMac, isGroupMac, macKey } from '../net/backend.js';
+import { type FrameMeta, checkMeta, completeChecksum, l4ChecksumOk, toWire, unfinished } from '../net/offload.js';
 import { warnSink } from '../device.js';
 import type { DmaView } from './dma.js';
 import { type VirtioDevice, type VirtioSignal, VIRTIO_ID, bit } from './device.js';
@@ -29,14 +38,15 @@ import { type Chain, QueueError, type Virtqueue, readChain, writeChain } from '.
 
 /** Feature bits (virtio 1.2 §5.1.3). */
 export const NET_F = {
-  CSUM: 0n, GUEST_CSUM: 1n, CTRL_GUEST_OFFLOADS: 2n, MTU: 3n, MAC: 5n, GUEST_TSO4: 7n, HOST_TSO4: 11n,
+  CSUM: 0n, GUEST_CSUM: 1n, CTRL_GUEST_OFFLOADS: 2n, MTU: 3n, MAC: 5n, GUEST_TSO4: 7n, GUEST_TSO6: 8n,
+  GUEST_ECN: 9n, GUEST_UFO: 10n, HOST_TSO4: 11n, HOST_TSO6: 12n, HOST_ECN: 13n,
   MRG_RXBUF: 15n, STATUS: 16n, CTRL_VQ: 17n, CTRL_RX: 18n, CTRL_VLAN: 19n, GUEST_ANNOUNCE: 21n, MQ: 22n,
   CTRL_MAC_ADDR: 23n,
 } as const;
 
 export const NET_S_LINK_UP = 1;
 export const NET_HDR_F_NEEDS_CSUM = 1, NET_HDR_F_DATA_VALID = 2;
-export const NET_HDR_GSO_NONE = 0;
+export const NET_HDR_GSO_NONE = 0, NET_HDR_GSO_TCPV4 = 1, NET_HDR_GSO_TCPV6 = 4, NET_HDR_GSO_ECN = 0x80;
 /** virtio_net_hdr_v1: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset, num_buffers. */
 export const NET_HDR_LEN = 12;
 
@@ -56,12 +66,18 @@ const MAX_CTRL = 4096;
 
 export interface NetStats {
   txFrames: number; txBytes: number; txDropped: number;
-  /** Transmitted frames whose checksum the device completed (NEEDS_CSUM). */
+  /** Transmitted frames whose checksum the guest left to the device (NEEDS_CSUM). */
   txCsum: number;
+  /** Transmitted GSO frames (large TCP segments), and the wire segments this NIC cut from them
+   *  for a backend without offload metadata. */
+  txGso: number; txSegments: number;
   rxFrames: number; rxBytes: number;
+  /** Received frames handed to the guest whole as GSO frames; frames marked DATA_VALID. */
+  rxGso: number; rxDataValid: number;
   /** Dropped on receive: link down or driver not ready, filtered by MAC, queue overflow
-   *  (no guest buffers for too long), too big for the guest's buffer. */
-  rxDropNotReady: number; rxDropFiltered: number; rxDropOverflow: number; rxDropTooBig: number;
+   *  (no guest buffers for too long), too big for the guest's buffer, offload metadata that
+   *  does not fit the frame. */
+  rxDropNotReady: number; rxDropFiltered: number; rxDropOverflow: number; rxDropTooBig: number; rxDropBadMeta: number;
 }
 
 export interface VirtioNetOptions {
@@ -79,7 +95,17 @@ export interface VirtioNetOptions {
   log?: (msg: string) => void;
 }
 
+/** The offload features (benchmarks withhold them process-wide via netDefaults). */
+export const OFFLOAD_FEATURES = bit(NET_F.HOST_TSO4) | bit(NET_F.HOST_TSO6) | bit(NET_F.HOST_ECN)
+  | bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN);
+/** Defaults for NICs created without the option (process-wide; benchmarks, tests). */
+export const netDefaults: { withhold: bigint } = { withhold: 0n };
+
 type RxResult = 'done' | 'nobuf' | 'failed';
+
+/** A frame waiting for receive buffers, with the first 10 bytes of its virtio_net_hdr (flags,
+ *  gso_type, hdr_len, gso_size, csum_start, csum_offset; num_buffers is filled in on delivery). */
+interface RxItem { frame: Uint8Array; hdr: Uint8Array }
 
 export class VirtioNet implements VirtioDevice {
   readonly name: string;
@@ -87,8 +113,8 @@ export class VirtioNet implements VirtioDevice {
   readonly features: bigint;
   readonly queueMaxSizes: readonly number[];
   readonly stats: NetStats = {
-    txFrames: 0, txBytes: 0, txDropped: 0, txCsum: 0, rxFrames: 0, rxBytes: 0,
-    rxDropNotReady: 0, rxDropFiltered: 0, rxDropOverflow: 0, rxDropTooBig: 0,
+    txFrames: 0, txBytes: 0, txDropped: 0, txCsum: 0, txGso: 0, txSegments: 0, rxFrames: 0, rxBytes: 0,
+    rxGso: 0, rxDataValid: 0, rxDropNotReady: 0, rxDropFiltered: 0, rxDropOverflow: 0, rxDropTooBig: 0, rxDropBadMeta: 0,
   };
   private readonly backend: NetBackend;
   private readonly hwMac: Uint8Array;
@@ -109,7 +135,7 @@ export class VirtioNet implements VirtioDevice {
   private dma: DmaView | null = null;
   private signal: VirtioSignal | null = null;
   private negotiated = 0n;
-  private pending: Uint8Array[] = [];
+  private pending: RxItem[] = [];
 
   constructor(opts: VirtioNetOptions) {
     this.name = opts.index === undefined ? 'virtio-net' : `virtio-net.${opts.index}`;
@@ -123,9 +149,10 @@ export class VirtioNet implements VirtioDevice {
     const qs = opts.queueSize ?? 256;
     this.queueMaxSizes = [qs, qs, 64];
     const offer = bit(NET_F.MAC) | bit(NET_F.STATUS) | bit(NET_F.MRG_RXBUF) | bit(NET_F.CTRL_VQ) | bit(NET_F.CTRL_RX)
-      | bit(NET_F.CTRL_MAC_ADDR) | bit(NET_F.CSUM);
-    this.features = offer & ~(opts.withhold ?? 0n);
-    this.backend.setReceiver((f) => this.receive(f));
+      | bit(NET_F.CTRL_MAC_ADDR) | bit(NET_F.CSUM) | bit(NET_F.HOST_TSO4) | bit(NET_F.HOST_TSO6) | bit(NET_F.HOST_ECN)
+      | bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN);
+    this.features = offer & ~(opts.withhold ?? netDefaults.withhold);
+    this.backend.setReceiver((f, meta) => this.receive(f, meta), { meta: true });
   }
 
   /** The address the NIC answers to now (the driver may change it). */
@@ -200,24 +227,31 @@ export class VirtioNet implements VirtioDevice {
       const c = q.pop();
       if (c === null) { if (q.enableNotification()) continue; break; }
       if (c instanceof QueueError) { this.queueFailed(c); return; }
-      const frame = this.txFrame(dma, c);
-      if (frame === undefined) { this.signal?.fail(`transmit queue: buffer of chain ${c.head} no longer accessible`); this.dma = null; return; }
+      const tx = this.txFrame(dma, c);
+      if (tx === undefined) { this.signal?.fail(`transmit queue: buffer of chain ${c.head} no longer accessible`); this.dma = null; return; }
       const e = q.push(c.head, 0);
       if (e) { this.queueFailed(e); return; }
       any = true;
-      if (frame === null) { this.stats.txDropped++; continue; }
+      if (tx === null) { this.stats.txDropped++; continue; }
       if (!this.linkUp) { this.stats.txDropped++; continue; }
+      const { frame, meta } = tx;
       this.stats.txFrames++; this.stats.txBytes += frame.length;
-      this.backend.send(frame);
+      if (!meta || this.backend.carriesMeta) this.backend.send(frame, meta);
+      else if (!meta.gso) { completeChecksum(frame, meta.csum!.start, meta.csum!.offset); this.backend.send(frame); }
+      else {
+        const wire = toWire(frame, meta);
+        this.stats.txSegments += wire.length;
+        for (const w of wire) this.backend.send(w);
+      }
       // A backend that loops frames straight back may have made the receive side fail.
       if (this.dma !== dma) return;
     }
     if (any) this.signal?.used(TX_Q);
   }
 
-  /** The frame of a transmit chain, ready for the wire; null to drop it, undefined if guest
-   *  memory went away. */
-  private txFrame(dma: DmaView, c: Chain): Uint8Array | null | undefined {
+  /** The frame of a transmit chain and what is left to do on it (checksum, segmentation);
+   *  null to drop it, undefined if guest memory went away. */
+  private txFrame(dma: DmaView, c: Chain): { frame: Uint8Array; meta?: FrameMeta } | null | undefined {
     if (c.readLen < NET_HDR_LEN + ETH_HLEN) { this.once('tx-short', `transmit chain of ${c.readLen} bytes is shorter than header + Ethernet header; dropped`); return null; }
     if (c.readLen > NET_HDR_LEN + MAX_FRAME) { this.once('tx-long', `transmit chain of ${c.readLen} bytes is longer than the largest frame; dropped`); return null; }
     const data = readChain(dma, c);
@@ -225,25 +259,56 @@ export class VirtioNet implements VirtioDevice {
     const h = new DataView(data.buffer, data.byteOffset, NET_HDR_LEN);
     const flags = h.getUint8(0), gso = h.getUint8(1);
     const frame = data.subarray(NET_HDR_LEN);
-    if (gso !== NET_HDR_GSO_NONE) { this.once('tx-gso', `transmit with GSO type ${gso}, which was not negotiated; dropped`); return null; }
-    if (flags & NET_HDR_F_NEEDS_CSUM) {
-      const start = h.getUint16(6, true), off = h.getUint16(8, true);
-      if (start + off + 2 > frame.length) { this.once('tx-csum', `NEEDS_CSUM with csum_start ${start} + csum_offset ${off} past the ${frame.length}-byte frame; dropped`); return null; }
-      completeChecksum(frame, start, off);
-      this.stats.txCsum++;
-    }
-    return frame;
+    const kind = gso & ~NET_HDR_GSO_ECN, ecn = (gso & NET_HDR_GSO_ECN) !== 0;
+    const tso = kind === NET_HDR_GSO_TCPV4 ? NET_F.HOST_TSO4 : kind === NET_HDR_GSO_TCPV6 ? NET_F.HOST_TSO6 : null;
+    if (kind !== NET_HDR_GSO_NONE && (tso === null || !this.has(tso) || !this.has(NET_F.CSUM))) { this.once('tx-gso', `transmit with GSO type ${gso}, which was not negotiated; dropped`); return null; }
+    if (ecn && (kind === NET_HDR_GSO_NONE || !this.has(NET_F.HOST_ECN))) { this.once('tx-ecn', `transmit with GSO ECN bit, HOST_ECN not negotiated; dropped`); return null; }
+    if (!(flags & NET_HDR_F_NEEDS_CSUM) && kind === NET_HDR_GSO_NONE) return { frame };
+    const meta: FrameMeta = {};
+    if (flags & NET_HDR_F_NEEDS_CSUM) { meta.csum = { start: h.getUint16(6, true), offset: h.getUint16(8, true) }; this.stats.txCsum++; }
+    if (kind !== NET_HDR_GSO_NONE) { meta.gso = { v6: kind === NET_HDR_GSO_TCPV6, mss: h.getUint16(4, true), ecn }; this.stats.txGso++; }
+    const bad = checkMeta(frame, meta);
+    if (typeof bad === 'string') { this.once(meta.gso ? 'tx-gso-bad' : 'tx-csum', `transmit header does not fit the frame (${bad}); dropped`); return null; }
+    return { frame, meta };
   }
 
   // ----- receive
 
-  /** A frame from the wire. */
-  private receive(frame: Uint8Array): void {
+  /** A frame from the wire, with offload metadata if it comes unfinished from another NIC. */
+  private receive(frame: Uint8Array, meta?: FrameMeta): void {
     if (!this.active || !this.linkUp || frame.length < ETH_HLEN) { this.stats.rxDropNotReady++; return; }
     if (!this.accepts(frame)) { this.stats.rxDropFiltered++; return; }
     if (this.pending.length >= this.rxBacklog) { this.stats.rxDropOverflow++; return; }
-    this.pending.push(frame);
+    for (const item of this.rxItems(frame, meta)) {
+      if (this.pending.length < this.rxBacklog) this.pending.push(item); else this.stats.rxDropOverflow++;
+    }
     this.flushRx();
+  }
+
+  /** What the guest gets for a received frame: the frame as it is when the guest negotiated
+   *  the offloads its metadata needs, else the finished wire frames; each with its header. */
+  private rxItems(frame: Uint8Array, meta?: FrameMeta): RxItem[] {
+    const guestCsum = this.has(NET_F.GUEST_CSUM);
+    if (!unfinished(meta)) {
+      const valid = guestCsum && l4ChecksumOk(frame);
+      if (valid) this.stats.rxDataValid++;
+      return [{ frame, hdr: rxHeader(valid ? NET_HDR_F_DATA_VALID : 0) }];
+    }
+    const lay = checkMeta(frame, meta);
+    if (typeof lay === 'string') { this.stats.rxDropBadMeta++; this.once('rx-meta', `received frame with offload metadata that does not fit (${lay}); dropped`); return []; }
+    const { start, offset } = meta.csum!;
+    const g = meta.gso;
+    if (guestCsum && !g) return [{ frame, hdr: rxHeader(NET_HDR_F_NEEDS_CSUM, NET_HDR_GSO_NONE, 0, 0, start, offset) }];
+    if (guestCsum && g && lay && this.has(g.v6 ? NET_F.GUEST_TSO6 : NET_F.GUEST_TSO4) && (!g.ecn || this.has(NET_F.GUEST_ECN))) {
+      this.stats.rxGso++;
+      const type = (g.v6 ? NET_HDR_GSO_TCPV6 : NET_HDR_GSO_TCPV4) | (g.ecn ? NET_HDR_GSO_ECN : 0);
+      return [{ frame, hdr: rxHeader(NET_HDR_F_NEEDS_CSUM, type, lay.payload, g.mss, start, offset) }];
+    }
+    // Finished here: every checksum was just computed, so it is valid by construction.
+    return toWire(frame, meta).map((f) => {
+      if (guestCsum) this.stats.rxDataValid++;
+      return { frame: f, hdr: rxHeader(guestCsum ? NET_HDR_F_DATA_VALID : 0) };
+    });
   }
 
   /** The receive filter (QEMU's receive_filter, without VLANs). */
@@ -272,7 +337,8 @@ export class VirtioNet implements VirtioDevice {
   }
 
   /** Writes one frame into receive chains. */
-  private deliver(q: Virtqueue, frame: Uint8Array): RxResult {
+  private deliver(q: Virtqueue, item: RxItem): RxResult {
+    const frame = item.frame;
     const dma = this.dma!;
     const total = NET_HDR_LEN + frame.length;
     const mergeable = this.has(NET_F.MRG_RXBUF);
@@ -300,7 +366,8 @@ export class VirtioNet implements VirtioDevice {
       return 'done';
     }
     const pkt = new Uint8Array(total);
-    // Header: flags 0, GSO none, num_buffers (1 without MRG_RXBUF, as §5.1.6.3.2 requires).
+    // Header: as prepared, then num_buffers (1 without MRG_RXBUF, as §5.1.6.3.2 requires).
+    pkt.set(item.hdr, 0);
     pkt[10] = chains.length & 0xff; pkt[11] = chains.length >> 8;
     pkt.set(frame, NET_HDR_LEN);
     let at = 0;
@@ -404,17 +471,10 @@ export class VirtioNet implements VirtioDevice {
   }
 }
 
-/** Completes a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM): the Internet checksum (RFC 1071)
- *  of frame[start..] — whose checksum field holds the pseudo-header sum the driver put there —
- *  stored big-endian at start + offset. */
-export function completeChecksum(frame: Uint8Array, start: number, offset: number): void {
-  let sum = 0;
-  const end = frame.length;
-  let i = start;
-  for (; i + 1 < end; i += 2) sum += (frame[i] << 8) | frame[i + 1];
-  if (i < end) sum += frame[i] << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
-  const c = ~sum & 0xffff;
-  frame[start + offset] = c >> 8;
-  frame[start + offset + 1] = c & 0xff;
+/** The first 10 bytes of a receive virtio_net_hdr_v1 (num_buffers follows). */
+function rxHeader(flags: number, gsoType = NET_HDR_GSO_NONE, hdrLen = 0, gsoSize = 0, csumStart = 0, csumOffset = 0): Uint8Array {
+  const h = new Uint8Array(10), v = new DataView(h.buffer);
+  h[0] = flags; h[1] = gsoType;
+  v.setUint16(2, hdrLen, true); v.setUint16(4, gsoSize, true); v.setUint16(6, csumStart, true); v.setUint16(8, csumOffset, true);
+  return h;
 }

@@ -16,7 +16,7 @@ export const avail = (q: number) => desc(q) + 0x1000;
 export const used = (q: number) => desc(q) + 0x2000;
 
 /** Feature bits by number (virtio 1.2 §5.1.3, §6). */
-export const F = { CSUM: 0, MAC: 5, MRG_RXBUF: 15, STATUS: 16, CTRL_VQ: 17, CTRL_RX: 18, CTRL_MAC_ADDR: 23, INDIRECT: 28, EVENT_IDX: 29, VERSION_1: 32 };
+export const F = { CSUM: 0, GUEST_CSUM: 1, MAC: 5, GUEST_TSO4: 7, GUEST_TSO6: 8, GUEST_ECN: 9, HOST_TSO4: 11, HOST_TSO6: 12, HOST_ECN: 13, MRG_RXBUF: 15, STATUS: 16, CTRL_VQ: 17, CTRL_RX: 18, CTRL_MAC_ADDR: 23, INDIRECT: 28, EVENT_IDX: 29, VERSION_1: 32 };
 export const NEXT = 1, WRITE = 2, INDIRECT = 4;
 
 export interface NicOpts extends Partial<Omit<VirtioNetOptions, 'backend' | 'mac'>> {

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { NetSwitch, namedSwitch } from '../../devices/net/switch.js';
+import type { FrameMeta } from '../../devices/net/offload.js';
+import { ACK, PSH, expectedSegments, payload, tcpFrame } from './tcp-oracle.js';
 
 const A = [2, 0, 0, 0, 0, 0xa], B = [2, 0, 0, 0, 0, 0xb], C = [2, 0, 0, 0, 0, 0xc];
 const BCAST = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff], MCAST = [0x01, 0x00, 0x5e, 0, 0, 1];
@@ -84,5 +86,24 @@ describe('in-process learning switch', () => {
   it('named switches are shared within the process', () => {
     expect(namedSwitch('x-test')).toBe(namedSwitch('x-test'));
     expect(namedSwitch('x-test')).not.toBe(namedSwitch('y-test'));
+  });
+
+  it('offload metadata: a port that takes it gets the frame as it is; a plain port gets the wire segments; bad metadata is dropped there', () => {
+    const sw = new NetSwitch();
+    const src = sw.connect(), meta = sw.connect(), plain = sw.connect();
+    expect(src.carriesMeta).toBe(true);
+    const gotMeta: [Uint8Array, FrameMeta | undefined][] = [], gotPlain: [Uint8Array, FrameMeta | undefined][] = [];
+    meta.setReceiver((f, m) => gotMeta.push([f, m]), { meta: true });
+    plain.setReceiver((f, m) => gotPlain.push([f, m]));
+    const spec = { dst: BCAST, src: A, seq: 5, flags: ACK | PSH, payload: payload(3000) };
+    const { frame, l4 } = tcpFrame({ ...spec, csum: 'partial' });
+    const m: FrameMeta = { csum: { start: l4, offset: 16 }, gso: { v6: false, mss: 1400, ecn: false } };
+    src.send(frame, m);
+    expect(gotMeta).toEqual([[frame, m]]);
+    expect(gotPlain.map(([f, x]) => [Array.from(f), x])).toEqual(expectedSegments(spec, 1400).map((f) => [Array.from(f), undefined]));
+    expect(plain.finished).toBe(1);
+    src.send(frame, { ...m, csum: { start: l4 + 1, offset: 16 } });
+    expect(gotPlain.length).toBe(3);
+    expect(plain.badMeta).toBe(1);
   });
 });
