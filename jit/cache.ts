@@ -13,11 +13,14 @@ const SLOTS = PAGE_SIZE / 4;
 export class RunCtx {
   /** Instructions still allowed in this run. */
   n = 0;
-  /** Index of the exit the unit left by (ExitInfo), or EXIT_FAULT. */
-  e = 0;
+  /** pcOut[0]: the pc a unit left for. A typed-array slot, because a returned pc outside the
+   *  Smi range (every kernel address) would be a fresh heap number on each unit exit. */
+  readonly pcOut = new Float64Array(1);
   fault: unknown = undefined;
 }
 
+/** Runs a unit: returns the index of the exit it left by (ExitInfo), or EXIT_FAULT; the pc it
+ *  left for is in ctx.pcOut[0]. */
 export type UnitFn = (cpu: Cpu, ctx: RunCtx) => number;
 
 export class Unit {

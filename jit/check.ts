@@ -10,6 +10,7 @@ import { Access, GuestFault, type Memory } from '../src/mem/memory.js';
 import type { RunCtx, Unit } from './cache.js';
 import { unitDisasm } from './dump.js';
 import { hex } from './compile.js';
+import { PC } from '../src/interp/handlers.js';
 
 export class JitCheckError extends StopRun {
   constructor(readonly report: string) { super('error', 1, report); }
@@ -31,9 +32,9 @@ export class JitChecker {
     const s0 = this.snap();
     const n0 = ctx.n;
     // 1. The unit.
-    let pcJ = 0;
-    const logJ = this.logged(() => { pcJ = u.fn(cpu, ctx); });
-    const eJ = ctx.e, nJ = ctx.n, faultJ = ctx.fault;
+    let eJ = 0;
+    const logJ = this.logged(() => { eJ = u.fn(cpu, ctx); });
+    const pcJ = ctx.pcOut[0], nJ = ctx.n, faultJ = ctx.fault;
     const sJ = this.snap();
     const memJ = new Map<number, number>();
     for (const [off] of logJ) memJ.set(off, mem.u8[off]);
@@ -68,8 +69,8 @@ export class JitChecker {
     }
     if (diffs.length) throw new JitCheckError(this.report(u, k, s0, diffs));
     this.unitsChecked++;
-    ctx.n = nJ; ctx.e = eJ; ctx.fault = faultJ;
-    return pcJ;
+    ctx.n = nJ; ctx.pcOut[0] = pcJ; ctx.fault = faultJ;
+    return eJ;
   }
 
   /** One interpreter step at `pc` (fetch through the MMU like the run loop does). */
@@ -77,7 +78,8 @@ export class JitChecker {
     const mem = this.cpu.mem;
     const off = mem.addrOf(pc | 0, Math.floor(pc / TWO32) | 0, Access.Exec);
     const e = this.interp.decodeWord(mem.dv.getUint32(off, true));
-    return e.h(this.cpu, e.o, pc);
+    PC[0] = pc;
+    return e.h(this.cpu, e.o) === 0 ? pc + 4 : PC[0];
   }
 
   /** Runs `f` with every guest store logged byte by byte (RAM offset, previous value). */

@@ -8,8 +8,8 @@
 //     let x1l = R[2], x1h = R[3], …, zf = R[71];        // registers/flags the unit touches
 //     let n = ctx.n, pc = 0, e = 0, s = -1, L = <entry>;
 //     try { X: for (;;) switch (L) { case 0: if (n < K) {…exit…} n -= K; …; L = 1; continue X; … } }
-//     catch (err) { pc = SP[s]; n += SN[s]; if (!SW[s]) {writeback} ctx.e = -1; ctx.fault = err; return pc; }
-//     R[2] = x1l; …;  ctx.n = n; ctx.e = e; return pc;
+//     catch (err) { pc = SP[s]; n += SN[s]; if (!SW[s]) {writeback} ctx.fault = err; P[0] = pc; return -1; }
+//     R[2] = x1l; …;  ctx.n = n; P[0] = pc; return e;     // P = ctx.pcOut: the pc stays unboxed
 //   }
 import type * as E from 'estree';
 import { generate } from 'astring';
@@ -21,11 +21,16 @@ import type { Insn } from './insn.js';
 
 export const enum ExitKind { Budget = 0, Static = 1, Call = 2, Indirect = 3, Ret = 4, Helper = 5 }
 export const EXIT_FAULT = -1;
+/** Units up to this many instructions test the TLB inline (measured: fib +11%; a 293-instruction
+ *  fft region lost 15%, its optimising compile taking several hundred ms longer). */
+export const INLINE_MEMORY_MAX_INSNS = 64;
 
 export interface ExitInfo { kind: ExitKind; target: number | undefined; from: number }
 
 export interface CompileOptions {
   regsInLocals: boolean;
+  /** Stores always call the Memory accessors (for --check-jit, which logs them there). */
+  noInlineStores?: boolean;
   /** Guest disassembly as comments (for --jit-dump and --check-jit reports). */
   disasm?: (insn: Insn) => string;
 }
@@ -52,7 +57,7 @@ const letDecl = (pairs: [string, Expr][]): St =>
 /** Compiles the blocks (ascending pc; `entry` is one of them) into JS source. Throws Unsupported
  *  (with `block`/`index` set) when an instruction cannot be compiled. */
 export function compileRegion(blocks: Block[], entry: number, opts: CompileOptions): Compiled {
-  const u = new UnitState(opts.regsInLocals);
+  const u = new UnitState(opts.regsInLocals, blocks.reduce((k, b) => k + b.jitLen, 0) <= INLINE_MEMORY_MAX_INSNS, !opts.noInlineStores);
   const exits: ExitInfo[] = [{ kind: ExitKind.Budget, target: undefined, from: entry }];
   const labelOf = new Map(blocks.map((b, i) => [b.pc, i] as [number, number]));
   let internalEdges = false;
@@ -79,7 +84,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
       if (helperExit) {
         exits.push({ kind: ExitKind.Helper, target: undefined, from: insn.pc });
         // Registers were handed to the helper; leave without writing the (stale) locals back.
-        st = [assign(member(id('ctx'), 'n'), id('n')), assign(member(id('ctx'), 'e'), num(exits.length - 1)), ret(target)];
+        st = [assign(member(id('ctx'), 'n'), id('n')), assign(index(id('P'), num(0)), target), ret(num(exits.length - 1))];
       } else if (t !== undefined && !test) {
         st = goto(t, last, insn.call ? ExitKind.Call : ExitKind.Static, insn.pc);
       } else if (t !== undefined) {
@@ -148,7 +153,13 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
   const prologue: St[] = [
     constDecl('R', member(id('cpu'), 'R')),
     constDecl('M', member(id('cpu'), 'mem')),
+    constDecl('P', member(id('ctx'), 'pcOut')),
     ...(loads.length ? [letDecl(loads)] : []),
+    ...(u.usesLoads || u.usesStores ? [constDecl('DV', member(id('M'), 'dv')), constDecl('U8', member(id('M'), 'u8'))] : []),
+    ...(u.usesLoads || u.usesStores ? [letDecl(u.tlbLoadStmts().map((st) => {
+      const ex = (st as E.ExpressionStatement).expression as E.AssignmentExpression;
+      return [(ex.left as E.Identifier).name, ex.right] as [string, Expr];
+    }))] : []),
     letDecl([['n', member(id('ctx'), 'n')], ['pc', num(0)], ['e', num(0)], ['s', num(-1)], ...(multi ? [['L', num(entryLabel)] as [string, Expr]] : [])]),
   ];
   const wb = u.writebackStmts();
@@ -158,15 +169,15 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     assign(id('n'), index(id('SN'), id('s')), '+='),
     ...(wb.length ? [ifSt(bin('===', index(id('SW'), id('s')), num(0)), blk(wb))] : []),
     assign(member(id('ctx'), 'n'), id('n')),
-    assign(member(id('ctx'), 'e'), num(EXIT_FAULT)),
     assign(member(id('ctx'), 'fault'), id('err')),
-    ret(id('pc')),
+    assign(index(id('P'), num(0)), id('pc')),
+    ret(num(EXIT_FAULT)),
   ];
   const tryS: St = {
     type: 'TryStatement', block: blk([labelled]),
     handler: { type: 'CatchClause', param: id('err'), body: blk(handler) }, finalizer: null,
   };
-  const epilogue: St[] = [...wb, assign(member(id('ctx'), 'n'), id('n')), assign(member(id('ctx'), 'e'), id('e')), ret(id('pc'))];
+  const epilogue: St[] = [...wb, assign(member(id('ctx'), 'n'), id('n')), assign(index(id('P'), num(0)), id('pc')), ret(id('e'))];
   const name = `u_${entry < 0 ? 'm' + (-entry).toString(16) : entry.toString(16)}`;
   const fn: E.FunctionDeclaration = {
     type: 'FunctionDeclaration', id: id(name), params: [id('cpu'), id('ctx')],

@@ -9,6 +9,7 @@ import { Cpu, Refetch, UndefinedInstruction } from '../src/cpu/state.js';
 import type { Decoder } from '../src/isa/decoder.js';
 import type { Engine, EngineOptions } from '../src/engine.js';
 import { Interpreter } from '../src/interp/interpreter.js';
+import { PC } from '../src/interp/handlers.js';
 import { H } from '../src/ir/helpers.js';
 import { GuestFault, PAGE_SIZE, Access } from '../src/mem/memory.js';
 import { CodeCache, CodePage, RunCtx, Unit } from './cache.js';
@@ -24,6 +25,13 @@ import { dumpUnit } from './dump.js';
 // so code must run thousands of times to pay back; at 100, programs of ~1M instructions ran
 // slower under the JIT than under the interpreter (qsort, printf_ints).
 export const DEFAULT_THRESHOLD = 2000;
+/** The default in system mode once the guest has shown a kernel-sized code footprint
+ *  (SYSTEM_FOOTPRINT distinct blocks). A kernel boot runs ~40K distinct blocks, few of them many
+ *  times: at 2000, compiling (AST, astring, new Function, and V8 optimising ~800 units) cost more
+ *  than twice the interpreter's whole boot; from ~100000 on, only the few hot loops (memset,
+ *  decompression, idle) are compiled. Small system guests (bare-metal tests) keep 2000. */
+export const SYSTEM_THRESHOLD = 100000;
+export const SYSTEM_FOOTPRINT = 4000;
 const XC_SIZE = 64;
 const TWO32 = 4294967296;
 
@@ -48,11 +56,14 @@ class Jit implements JitEngine {
   readonly cache: CodeCache;
   private readonly interp: Interpreter;
   private readonly ctx = new RunCtx();
-  private readonly threshold: number;
+  /** From the options, else DEFAULT_THRESHOLD, raised to SYSTEM_THRESHOLD for a kernel. */
+  private threshold: number;
   private readonly checker: JitChecker | undefined;
   private readonly regsInLocals: boolean;
   /** Current pc of the dispatcher (a field so a throw anywhere leaves it right). */
-  private pc = 0;
+  // NaN: a double from the start (a Smi field turning double deprecates the map, aborting
+  // optimisations in progress).
+  private pc = NaN;
   // Exec-translation cache: virtual page → RAM offset. Valid until something that may change
   // the translation runs (an exit helper, an exception, a stateful block) or a new run starts.
   private readonly xTag = new Float64Array(XC_SIZE).fill(NaN);
@@ -117,15 +128,15 @@ class Jit implements JitEngine {
           chainHits++;
         } else {
           try {
-            u = prev !== undefined && prev.kinds[pe] === ExitKind.Ret ? this.popRas(pc) : undefined;
-            if (u === undefined) u = this.find(pc);
+            u = prev !== undefined && prev.kinds[pe] === ExitKind.Ret ? this.popRas() : undefined;
+            if (u === undefined) u = this.find();
           } catch (x) {
             // Instruction fetch faulted (or an alignment fault on the pc).
             prev = undefined;
             this.exception(x);
             continue;
           }
-          if (u === undefined) { prev = undefined; this.pc = this.cold(pc); continue; }
+          if (u === undefined) { prev = undefined; this.cold(); continue; }
           if (prev !== undefined && !prev.dead && prev.chainOut) {
             // Same page: valid as long as both units live. Across pages: only while the
             // translations seen in this generation of the exec cache hold.
@@ -135,13 +146,12 @@ class Jit implements JitEngine {
         if (u.ram2 >= 0 && u.okGen !== this.xGen && !this.check2(u)) {
           // Its second page now translates elsewhere: run the code there cold (it recompiles).
           prev = undefined;
-          try { this.find(pc); } catch (x) { this.exception(x); continue; }
-          this.pc = this.cold(pc);
+          try { this.find(); } catch (x) { this.exception(x); continue; }
+          this.cold();
           continue;
         }
-        const next = this.checker ? this.checker.run(u, ctx) : u.fn(cpu, ctx);
-        this.pc = next;
-        pe = ctx.e;
+        pe = this.checker ? this.checker.run(u, ctx) : u.fn(cpu, ctx);
+        const next = this.pc = ctx.pcOut[0];
         if (pe === EXIT_FAULT) {
           prev = undefined;
           const x = ctx.fault;
@@ -155,7 +165,7 @@ class Jit implements JitEngine {
         else if (k === ExitKind.Budget) {
           // Fewer instructions left than the next block holds: finish them in the interpreter.
           prev = undefined;
-          if (ctx.n > 0) this.pc = this.cold(next, true);
+          if (ctx.n > 0) this.cold(true);
           continue;
         } else if (k === ExitKind.Helper) { this.flushX(); prev = undefined; continue; }
         if (!u.chainOut) { this.flushX(); prev = undefined; continue; }
@@ -183,8 +193,10 @@ class Jit implements JitEngine {
   // ----- lookup
   private flushX(): void { this.xTag.fill(NaN); this.xGen++; }
 
-  /** The unit at `pc`, or undefined (then curPage/curRam describe where the cold tier runs). */
-  private find(pc: number): Unit | undefined {
+  /** The unit at this.pc (read, not passed: see cold), or undefined (then curPage/curRam
+   *  describe where the cold tier runs). */
+  private find(): Unit | undefined {
+    const pc = this.pc;
     this.st.lookups++;
     if ((pc & 3) !== 0) throw new GuestFault('alignment', BigInt.asUintN(64, BigInt(pc)), Access.Exec, 1);
     const vpage = Math.floor(pc / PAGE_SIZE);
@@ -231,9 +243,11 @@ class Jit implements JitEngine {
     this.rasPc[t] = retPc;
     this.rasGen[t] = this.xGen;
   }
-  /** The unit at a predicted return address, found without translating (same generation). The
-   *  dispatcher pops the stack on every return exit; the entry just above the top is this one. */
-  private popRas(pc: number): Unit | undefined {
+  /** The unit at this.pc when it is a predicted return address, found without translating
+   *  (same generation). The dispatcher pops the stack on every return exit; the entry just
+   *  above the top is this one. */
+  private popRas(): Unit | undefined {
+    const pc = this.pc;
     const t = (this.rasTop + 1) & 15;
     if (this.rasPc[t] !== pc || this.rasGen[t] !== this.xGen) return undefined;
     const vpage = Math.floor(pc / PAGE_SIZE);
@@ -246,50 +260,70 @@ class Jit implements JitEngine {
   }
 
   // ----- the cold tier
-  private cold(pc: number, tail = false): number {
-    if (tail) this.find(pc);   // where the block lives (the translation is cached: cannot fault)
+  /** Runs cold code from this.pc (leaves the next pc in this.pc; a field, so a kernel address is
+   *  not boxed on every return). Goes on from block to block while they stay in the same page,
+   *  with no unit at the next pc and nothing that may change the translation, so the dispatcher
+   *  is not re-entered for each cold block. `tail`: finish a unit's budget, no hit counting. */
+  private cold(tail = false): void {
+    let pc = this.pc;   // (read here, not passed: a kernel pc as an argument is a heap number)
+    if (tail) this.find();   // where the block lives (the translation is cached: cannot fault)
     const ramPage = this.curRam / PAGE_SIZE;
     const cp = this.curPage ?? this.cache.pageOrNew(ramPage);
     this.curPage = cp;
-    const idx = (pc - Math.floor(pc / PAGE_SIZE) * PAGE_SIZE) >> 2;
-    let b = cp.cold[idx];
-    if (b === undefined || b.pc !== pc) {
-      this.cpu.mem.markCode(ramPage);
-      b = discoverBlock(this.decoder, this.interp, this.cpu.mem.dv, pc, this.curRam);
-      cp.cold[idx] = b;
-      this.st.blocksDiscovered++;
-      this.st.insnsDiscovered += b.entries.length;
+    const pageVa = Math.floor(pc / PAGE_SIZE) * PAGE_SIZE;
+    for (;;) {
+      const idx = (pc - pageVa) >> 2;
+      let b = cp.cold[idx];
+      if (b === undefined || b.pc !== pc) {
+        this.cpu.mem.markCode(ramPage);
+        b = discoverBlock(this.decoder, this.interp, this.cpu.mem.dv, pc, this.curRam);
+        cp.cold[idx] = b;
+        if (++this.st.blocksDiscovered === SYSTEM_FOOTPRINT && this.opts.jitThreshold === undefined && this.cpu.mem.mmio !== undefined) {
+          this.threshold = SYSTEM_THRESHOLD;
+        }
+        this.st.insnsDiscovered += b.entries.length;
+      }
+      if (!tail && ++b.hits >= this.threshold && !b.noCompile && this.compile(b, cp, idx)) { this.pc = pc; return; }
+      if (!this.interpret(b) || tail) return;
+      pc = this.pc;
+      const off = pc - pageVa;
+      if (!(off >= 0 && off < PAGE_SIZE) || (off & 3) !== 0 || this.ctx.n <= 0 || this.cache.page(ramPage) !== cp) return;
+      const u = cp.units[off >> 2];
+      if (u !== undefined && u.pc === pc) return;
     }
-    if (!tail && ++b.hits >= this.threshold && !b.noCompile && this.compile(b, cp, idx)) return pc;
-    return this.interpret(b, pc);
   }
 
-  /** Runs a cold block's instructions through the interpreter's handlers. */
-  private interpret(b: Block, pc: number): number {
+  /** Runs a cold block's instructions from this.pc through the interpreter's handlers; leaves
+   *  the next pc in this.pc. True when the cold tier may go on without the dispatcher (no exception, the block
+   *  neither changed the machine state nor its own page). */
+  private interpret(b: Block): boolean {
     const ctx = this.ctx, cpu = this.cpu, entries = b.entries;
+    let pc = this.pc;
     this.st.coldBlocks++;
     let n = ctx.n;
     const start = n;
     try {
       for (let i = 0; i < entries.length && n > 0; i++) {
         const e = entries[i];
-        const next = e.h(cpu, e.o, pc);
+        PC[0] = pc;
+        const jumped = e.h(cpu, e.o);
         n--;
-        const seq = next === pc + 4;
-        pc = next;
-        if (!seq || b.dead) break;
+        if (jumped !== 0) { pc = PC[0]; break; }
+        pc += 4;
+        if (b.dead) break;
       }
     } catch (x) {
       this.st.coldInsns += start - n;
       ctx.n = n;
       this.pc = pc;
       this.exception(x);
-      return this.pc;
+      return false;
     }
     this.st.coldInsns += start - n;
     ctx.n = n;
-    if (b.stateful) this.flushX();
-    return pc;
+    this.pc = pc;
+    if (b.stateful) { this.flushX(); return false; }
+    return !b.dead;
   }
 
   private compilable(i: Insn): boolean {
@@ -323,7 +357,7 @@ class Jit implements JitEngine {
       const blocks = selectRegion(b, blockAt, (x) => analyseBlock(x, this.decoder, (i) => this.compilable(i)));
       if (b.noCompile) break;
       try {
-        c = compileRegion(blocks, b.pc, { regsInLocals: this.regsInLocals, disasm });
+        c = compileRegion(blocks, b.pc, { regsInLocals: this.regsInLocals, noInlineStores: this.checker !== undefined, disasm });
       } catch (x) {
         if (!(x instanceof Unsupported)) throw x;
         const bad = (x as Unsupported & { block: Block; index: number }).block;

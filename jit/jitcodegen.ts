@@ -5,7 +5,8 @@
 import type * as E from 'estree';
 import type { FlagName, Stmt, Val } from '../src/ir/ir.js';
 import { InsnCodegen, liveValues } from '../src/ir/codegen.js';
-import { assign, bin, call, constDecl, id, index, litValue, member, num, type Expr, type St } from '../src/ir/estree.js';
+import { assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, litValue, logic, member, num, type Expr, type St } from '../src/ir/estree.js';
+import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
 import { simplify } from './fold.js';
 import { helperTouchesState, PURE_HELPERS, type Insn } from './insn.js';
@@ -21,6 +22,13 @@ export const DEAD_FLAG = 0x7ead;
 
 const FLAGS: FlagName[] = ['n', 'z', 'c', 'v'];
 export const flagLocal = (f: FlagName) => `${f}f`;
+
+/** Unit locals holding the read / write TLB arrays, and the Memory fields they come from. */
+export const TLB_READ: [string, string][] = [['TRL', 'rTagLo'], ['TRH', 'rTagHi'], ['TRB', 'rBase']];
+export const TLB_WRITE: [string, string][] = [['TWL', 'wTagLo'], ['TWH', 'wTagHi'], ['TWB', 'wBase']];
+const MEM_SIZE: Record<string, number> = { r8: 1, r16: 2, r32: 4, r64: 8, w8: 1, w16: 2, w32: 4, w64: 8 };
+const lit = (v: boolean): Expr => ({ type: 'Literal', value: v });
+const blockSt = (body: St[]): St => ({ type: 'BlockStatement', body });
 
 /** Local names of a register operand (2 × slot). */
 export function regLocals(slot: number): [string, string] {
@@ -41,8 +49,23 @@ export class UnitState {
   /** Filled once the unit is generated: writebacks before and reloads after state helpers. */
   readonly writebacks: E.BlockStatement[] = [];
   readonly reloads: E.BlockStatement[] = [];
-  /** Registers kept in the Int32Array instead of locals (for measurement). */
-  constructor(readonly regsInLocals = true) {}
+  /** The unit inlines TLB hits of loads / stores (needs the TLB arrays in locals). */
+  usesLoads = false;
+  usesStores = false;
+  /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
+   *  the TLB inline (small units only: the inline code grows the function, and V8's optimising
+   *  compile of a large unit then takes long enough to cost more than it saves). `inlineStores`:
+   *  false when every store must reach the Memory accessors (--check-jit logs them there). */
+  constructor(readonly regsInLocals = true, readonly inlineMemory = true, readonly inlineStores = true) {}
+
+  /** Statements (re)loading the TLB arrays the unit's inline accesses test: at entry and after
+   *  every helper that may have switched the TLB set (Memory.useTlb). */
+  tlbLoadStmts(): St[] {
+    const out: St[] = [];
+    if (this.usesLoads) for (const [l, f] of TLB_READ) out.push(assign(id(l), member(id('M'), f)));
+    if (this.usesStores) for (const [l, f] of TLB_WRITE) out.push(assign(id(l), member(id('M'), f)));
+    return out;
+  }
 
   useReg(slot: number): [string, string] {
     const names = regLocals(slot);
@@ -83,7 +106,8 @@ export class UnitState {
   finish(): void {
     const wb = this.writebackStmts(), ld = this.loadStmts();
     for (const b of this.writebacks) b.body = wb;
-    for (const b of this.reloads) b.body = ld;
+    const tl = this.tlbLoadStmts();
+    for (const b of this.reloads) b.body = [...ld, ...tl];
   }
 }
 
@@ -221,13 +245,45 @@ export class JitCodegen extends InsnCodegen {
   override emitJump(target: Expr, test?: Expr): void { this.sink.jump(this, target, test); }
   override emitFallthrough(): void { /* the next instruction follows in the block */ }
 
+  // Accesses inline the TLB hit test of Memory.r8…w64 (same tags, same page-crossing bound) and
+  // call the accessor only on a miss, which then behaves exactly as it does for the interpreter.
   protected override memRead(fn: string, args: Expr[]): Expr {
     this.mark(false);
-    return super.memRead(fn, args);
+    const size = MEM_SIZE[fn];
+    if (size === undefined || size === 8 || !this.u.inlineMemory) return super.memRead(fn, args);
+    const a = this.tlbHit(args[0], args[1], size, false);
+    const fast = size === 1 ? index(id('U8'), a) : call(member(id('DV'), size === 2 ? 'getUint16' : 'getInt32'), [a, lit(true)]);
+    return this.fresh(cond(bin('>=', a, num(0)), fast, call(member(id('M'), fn), args)));
+  }
+  protected override memRead64(fn: string, args: Expr[]): [Expr, Expr] {
+    if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args);
+    this.mark(false);
+    const a = this.tlbHit(args[0], args[1], 8, false);
+    const hit = bin('>=', a, num(0));
+    const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
+    const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
+    return [lo, hi];
   }
   protected override memWrite(fn: string, args: Expr[]): void {
     this.mark(false);
-    super.memWrite(fn, args);
+    const size = MEM_SIZE[fn];
+    if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) { super.memWrite(fn, args); return; }
+    const a = this.tlbHit(args[0], args[1], size, true);
+    const fast: St[] = size === 1 ? [assign(index(id('U8'), a), args[2])]
+      : size === 8 ? [exprSt(call(member(id('DV'), 'setInt32'), [a, args[2], lit(true)])), exprSt(call(member(id('DV'), 'setInt32'), [bin('+', a, num(4)), args[3], lit(true)]))]
+      : [exprSt(call(member(id('DV'), size === 2 ? 'setUint16' : 'setInt32'), [a, args[2], lit(true)]))];
+    this.out.push(ifSt(bin('>=', a, num(0)), blockSt(fast), exprSt(call(member(id('M'), fn), args))));
+  }
+  /** RAM offset of the access when the TLB holds its page (and it does not cross the page), else -1. */
+  private tlbHit(lo: Expr, hi: Expr, size: number, write: boolean): Expr {
+    if (write) this.u.usesStores = true; else this.u.usesLoads = true;
+    const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
+    const vpn = this.fresh(bin('>>>', lo, num(12)));
+    const i = this.fresh(bin('&', vpn, num(TLB_SIZE - 1)));
+    const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
+    let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
+    if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
+    return this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
   }
 
   /** The 64-bit product inline (a call to H.mul_64 plus cpu.hi costs more than the arithmetic):

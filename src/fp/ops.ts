@@ -154,25 +154,43 @@ export function mulAdd(ctx: FPCtx, lg: number, S: Lanes, a: number, n: number, m
 // ----- fused multiply-add on doubles (Boldo & Melquiond, "Emulation of FMA and correctly rounded
 // sums: proved algorithms using rounding to odd", IEEE TC 2008): with a×b = uh + ul and
 // c + uh = th + tl exactly, RN(th + RO(tl + ul)) is the correctly rounded a×b + c.
-const BITS = new Float64Array(1), IBITS = new BigInt64Array(BITS.buffer);
+const BITS = new Float64Array(1), WORDS = new Uint32Array(BITS.buffer); // WORDS[0]: low word (little-endian host)
+/** Whether the last addOdd was inexact. */
+let oddInexact = false;
 /** x + y rounded to odd (no overflow or underflow). */
-function addOdd(x: number, y: number): [number, boolean] {
+function addOdd(x: number, y: number): number {
   const s = x + y, bb = s - x, err = (x - (s - bb)) + (y - bb);
-  if (err === 0) return [s, false];
+  oddInexact = err !== 0;
+  if (err === 0) return s;
   BITS[0] = s;
-  if ((IBITS[0] & 1n) === 0n) IBITS[0] += (err > 0) === (s > 0) ? 1n : -1n; // to the odd neighbour on err's side
-  return [BITS[0], true];
+  if ((WORDS[0] & 1) === 0) {
+    // To the odd neighbour on err's side: ±1 on the 64-bit pattern (the low word is even, so
+    // +1 never carries; −1 borrows from the high word only when the low word is 0).
+    if ((err > 0) === (s > 0)) WORDS[0] += 1;
+    else if (WORDS[0] === 0) { WORDS[0] = 0xffffffff; WORDS[1] -= 1; } else WORDS[0] -= 1;
+  }
+  return BITS[0];
 }
-const finiteNonzero = (x: number) => x !== 0 && Number.isFinite(x);
 
 /** RN(x×y + c) for doubles, or NaN when the fast path does not apply. */
 function fma64(x: number, y: number, c: number, ctx: FPCtx): number {
-  if (!finiteNonzero(x) || !finiteNonzero(y) || !finiteNonzero(c) || !okMag64(x) || !okMag64(y) || !okMag64(c)) return NaN;
+  if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(c)) return NaN;
+  // A zero factor: the product is an exact ±0 and the sum is exact (IEEE zero-sign rules, as
+  // FPMulAdd's). A zero addend (x, y nonzero): the product is nonzero, so the result is RN(x×y).
+  if (x === 0 || y === 0) return x * y + c;
+  if (c === 0) {
+    if (!okMag64(x) || !okMag64(y)) return NaN;
+    const p = x * y;
+    if (!okMag64(p)) return NaN;
+    if (mulErr(x, y, p) !== 0) ctx.fpsr |= IXC;
+    return p;
+  }
+  if (!okMag64(x) || !okMag64(y) || !okMag64(c)) return NaN;
   const uh = x * y;
   if (!okMag64(uh)) return NaN;
   const ul = mulErr(x, y, uh);
   const th = c + uh, bb = th - c, tl = (c - (th - bb)) + (uh - bb);
-  const [v, inexactV] = addOdd(tl, ul);
+  const v = addOdd(tl, ul), inexactV = oddInexact;
   const z = th + v;
   if (!okMag64(z)) return NaN;
   const b2 = z - th, e2 = (th - (z - b2)) + (v - b2);
@@ -181,8 +199,11 @@ function fma64(x: number, y: number, c: number, ctx: FPCtx): number {
 }
 /** RN(x×y + c) for singles: x×y is exact in double, one odd rounding to double, one to single. */
 function fma32(x: number, y: number, c: number, ctx: FPCtx): number {
-  if (!finiteNonzero(x) || !finiteNonzero(y) || !finiteNonzero(c)) return NaN;
-  const [s, inexact] = addOdd(x * y, c);
+  if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(c)) return NaN;
+  // A zero factor: an exact ±0 product, an exact sum (as in fma64). A zero addend: x×y, exact in
+  // double, rounded once to single below.
+  if (x === 0 || y === 0) return x * y + c;
+  const s = c === 0 ? x * y : addOdd(x * y, c), inexact = c !== 0 && oddInexact;
   const z = Math.fround(s), az = Math.abs(z);
   if (!(az > MIN_NORMAL32 && az <= MAX32)) return NaN;
   if (inexact || z !== s) ctx.fpsr |= IXC;

@@ -6,11 +6,16 @@ import type * as E from 'estree';
 import { Builder, type Val } from '../ir/ir.js';
 import { InsnCodegen } from '../ir/codegen.js';
 import { H } from '../ir/helpers.js';
-import { constDecl, id, member } from '../ir/estree.js';
+import { constDecl, id, index, member, num } from '../ir/estree.js';
 import type { Cpu } from '../cpu/state.js';
 import type { InsnDef, Decoded } from '../isa/table.js';
 
-export type Handler = (cpu: Cpu, o: number[], pc: number) => number;
+/** Runs one instruction whose pc the caller put in PC[0]: returns 0 to go on with the next
+ *  instruction (pc + 4), 1 to go to PC[0] (a jump taken, or the pc an exit helper chose). */
+export type Handler = (cpu: Cpu, o: number[]) => number;
+/** The pc slot handlers read and write (one for all CPUs: engines run one at a time and set
+ *  it before every handler call). A typed-array slot keeps pcs unboxed. */
+export const PC = new Float64Array(1);
 
 /** Runs an entry's `sem` on a fresh Builder with its operands as IR values. */
 export function buildIR(def: InsnDef, d: Decoded): Builder {
@@ -29,13 +34,17 @@ export function handlerSource(def: InsnDef, d: Decoded): string {
   const fn: E.FunctionDeclaration = {
     type: 'FunctionDeclaration',
     id: id(def.name),
-    params: [id('cpu'), id('o'), id('pc')],
-    body: { type: 'BlockStatement', body: [constDecl('R', member(id('cpu'), 'R')), constDecl('M', member(id('cpu'), 'mem')), ...cg.out] },
+    params: [id('cpu'), id('o')],
+    body: {
+      type: 'BlockStatement',
+      body: [constDecl('R', member(id('cpu'), 'R')), constDecl('M', member(id('cpu'), 'mem')),
+        ...(cg.usesPc ? [constDecl('pc', index(id('PC'), num(0)))] : []), ...cg.out],
+    },
   };
   return generate(fn);
 }
 
 export function compileHandler(def: InsnDef, d: Decoded): Handler {
   const src = handlerSource(def, d);
-  return new Function('H', `${src}\nreturn ${def.name};`)(H) as Handler;
+  return new Function('H', 'PC', `${src}\nreturn ${def.name};`)(H, PC) as Handler;
 }

@@ -5,7 +5,7 @@
 import { Cpu, Refetch, UndefinedInstruction } from '../cpu/state.js';
 import { GuestFault, PAGE_SIZE, Access } from '../mem/memory.js';
 import type { Decoder } from '../isa/decoder.js';
-import { compileHandler, type Handler } from './handlers.js';
+import { compileHandler, PC, type Handler } from './handlers.js';
 
 export interface Entry { h: Handler; o: number[]; insn: number; name: string }
 
@@ -14,7 +14,7 @@ export class StopRun {
   constructor(readonly reason: 'exit' | 'signal' | 'halt' | 'error', readonly code = 0, readonly message = '') {}
 }
 
-const undefinedHandler: Handler = (cpu, _o, pc) => cpu.env.undefinedInsn(pc);
+const undefinedHandler: Handler = (cpu) => { PC[0] = cpu.env.undefinedInsn(PC[0]); return 1; };
 
 export class Interpreter {
   private readonly pages = new Map<number, (Entry | undefined)[]>();
@@ -67,6 +67,7 @@ export class Interpreter {
     let n = budget;
     let pageBase = NaN, ramBase = 0;
     let entries: (Entry | undefined)[] = [];
+    const trace = this.trace;
     try {
       while (n > 0) {
         try {
@@ -85,8 +86,9 @@ export class Interpreter {
               mem.markCode(ramBase / PAGE_SIZE);
               e = entries[idx] = this.decodeWord(mem.dv.getUint32(ramBase + idx * 4, true));
             }
-            if (this.trace) this.trace(pc, e);
-            pc = e.h(cpu, e.o, pc);
+            if (trace !== undefined) trace(pc, e);
+            PC[0] = pc;
+            if (e.h(cpu, e.o) === 0) pc += 4; else pc = PC[0];
           }
         } catch (x) {
           n--;

@@ -41,15 +41,29 @@ export class InsnCodegen {
     this.out.push(assign(index(id('R'), num(FLAG_INDEX.n)), n), assign(index(id('R'), num(FLAG_INDEX.z)), z),
       assign(index(id('R'), num(FLAG_INDEX.c)), c), assign(index(id('R'), num(FLAG_INDEX.v)), v));
   }
-  pc(): Expr { return id('pc'); }
+  // Interpreter handlers take their pc from, and leave a jump target in, the slot PC[0] (a
+  // Float64Array) and return 0 (next instruction) or 1 (go to PC[0]): a kernel address is no
+  // Smi, so passing or returning it would allocate a heap number per instruction.
+  /** Whether the handler reads its pc (it then starts with `const pc = PC[0]`). */
+  usesPc = false;
+  pc(): Expr { this.usesPc = true; return id('pc'); }
   /** Leaves the instruction for `target` (a pc-typed expression), if `test` holds. */
   emitJump(target: Expr, test?: Expr): void {
-    this.out.push(test ? ifSt(test, ret(target)) : ret(target));
+    const go = [assign(index(id('PC'), num(0)), target), ret(num(1))];
+    if (test) this.out.push(ifSt(test, { type: 'BlockStatement', body: go }));
+    else this.out.push(...go);
   }
-  emitExit(fn: string, args: Expr[]): void { this.out.push(ret(this.helper(fn, [this.pc(), ...args]))); }
-  emitFallthrough(): void { this.out.push(ret(bin('+', this.pc(), num(4)))); }
+  emitExit(fn: string, args: Expr[]): void {
+    this.out.push(assign(index(id('PC'), num(0)), this.helper(fn, [this.pc(), ...args])), ret(num(1)));
+  }
+  emitFallthrough(): void { this.out.push(ret(num(0))); }
   /** A guest memory read M.<fn>(lo, hi) (the JIT overrides these two to record fault sites). */
   protected memRead(fn: string, args: Expr[]): Expr { return this.fresh(call(member(id('M'), fn), args)); }
+  /** An 8-byte read: the low word, then the high word the accessor left in M.hi. */
+  protected memRead64(fn: string, args: Expr[]): [Expr, Expr] {
+    const lo = this.memRead(fn, args);
+    return [lo, this.fresh(member(id('M'), 'hi'))];
+  }
   /** A guest memory write M.<fn>(lo, hi, value…). */
   protected memWrite(fn: string, args: Expr[]): void { this.out.push(exprSt(call(member(id('M'), fn), args))); }
 
@@ -159,8 +173,8 @@ export class InsnCodegen {
       }
       case 'load': {
         const [al, ah] = this.p(n.addr);
-        const lo = this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
-        return n.size === 8 ? [lo, this.fresh(member(id('M'), 'hi'))] : lo;
+        if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah]);
+        return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
       case 'call': {
         const r = this.fresh(this.helper(n.fn, this.args(n.args)));

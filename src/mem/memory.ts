@@ -11,7 +11,7 @@
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 const TLB_BITS = 10;
-const TLB_SIZE = 1 << TLB_BITS;
+export const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 
 export const enum Access { Read = 0, Write = 1, Exec = 2 }
@@ -60,12 +60,15 @@ export class Memory {
   /** Called (with the RAM page index) before a store changes a page that holds code. */
   onCodeWrite: (ramPage: number) => void = () => {};
 
-  private rTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
-  private rTagHi: Int32Array = new Int32Array(TLB_SIZE);
-  private rBase: Int32Array = new Int32Array(TLB_SIZE);
-  private wTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
-  private wTagHi: Int32Array = new Int32Array(TLB_SIZE);
-  private wBase: Int32Array = new Int32Array(TLB_SIZE);
+  // Read and write TLBs (public only so that JIT-generated code can inline the hit test of the
+  // accessors below; useTlb swaps them, so that code re-reads them after any helper that may
+  // change machine state).
+  rTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
+  rTagHi: Int32Array = new Int32Array(TLB_SIZE);
+  rBase: Int32Array = new Int32Array(TLB_SIZE);
+  wTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
+  wTagHi: Int32Array = new Int32Array(TLB_SIZE);
+  wBase: Int32Array = new Int32Array(TLB_SIZE);
   // Instruction fetch translations (addrOf with Access.Exec), so that engines re-finding a code
   // page after they dropped their own caches do not walk the tables again.
   private xTagLo: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
@@ -215,7 +218,8 @@ export class Memory {
     }
   }
 
-  // ----- the accessors generated code calls (fast path inline, slow path out of line)
+  // ----- the accessors generated code calls (fast path inline, slow path out of line). Small JIT
+  // units copy the fast path's hit test (jit/jitcodegen.ts, tlbHit): keep the two in step.
   r8(lo: number, hi: number): number {
     const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
     if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi) return this.u8[this.rBase[i] + (lo & 0xfff)];

@@ -154,3 +154,32 @@ describe('fused multiply-add fast path agrees with the exact path', () => {
     });
   }
 });
+
+describe('fused multiply-add fast path with zero operands', () => {
+  it('agrees with the exact path for ±0 factors and addends (single and double)', async () => {
+    const { mulAdd } = await import('../../src/fp/ops.js');
+    const { fpMulAdd } = await import('../../src/fp/soft.js');
+    let bad = 0, cases = 0;
+    for (const lg of [2, 3]) {
+      const f = lg === 3 ? F64 : F32, L = lanes(2);
+      const put = (i: number, v: bigint) => { if (lg === 3) { L.V32[2 * i] = Number(v & 0xffffffffn); L.V32[2 * i + 1] = Number(v >> 32n); } else L.V32[i] = Number(v); };
+      const zeros = [0n, f.signBit];
+      for (let i = 0; i < 4000; i++) {
+        const ops = [randBits(lg), randBits(lg), randBits(lg)];
+        ops[i % 3] = zeros[(i >> 2) & 1];                      // one zero operand (addend, factor n or m)
+        if (i % 7 === 0) ops[(i + 1) % 3] = zeros[(i >> 3) & 1]; // sometimes two
+        const [c, a, b] = ops;
+        put(0, c); put(1, a); put(2, b);
+        const c1 = { fpcr: 0, fpsr: 0 }, c2 = { fpcr: 0, fpsr: 0 };
+        mulAdd(c1, lg, L, 0, 1, 2, L, 3, false, false);
+        const fast = getBits(L, lg, 3), slow = fpMulAdd(f, c, a, b, c2);
+        if (fast !== slow || c1.fpsr !== c2.fpsr) {
+          if (bad++ < 5) console.log(`fma0 lg ${lg}: ${a.toString(16)} ${b.toString(16)} ${c.toString(16)} fast ${fast.toString(16)}/${c1.fpsr} slow ${slow.toString(16)}/${c2.fpsr}`);
+        }
+        cases++;
+      }
+    }
+    expect(cases).toBe(8000);
+    expect(bad).toBe(0);
+  });
+});

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { Cpu } from '../../src/cpu/state.js';
 import { Memory } from '../../src/mem/memory.js';
-import { compileHandler } from '../../src/interp/handlers.js';
+import { compileHandler, PC } from '../../src/interp/handlers.js';
 import type { Builder, Val, BinOp, UnOp, CmpOp } from '../../src/ir/ir.js';
 import type { InsnDef } from '../../src/isa/table.js';
 
@@ -30,7 +30,8 @@ function run(sem: (b: Builder, o: Record<string, Val>) => void, x1: bigint, x2: 
   const h = compileHandler(def, { o });
   const cpu = new Cpu(new Memory(4096, { translate: () => 0 }));
   cpu.setX(1, x1); cpu.setX(2, x2); cpu.nzcv = nzcv;
-  h(cpu, Object.values(o), 0x1000);
+  PC[0] = 0x1000;
+  h(cpu, Object.values(o));
   return { x0: cpu.getX(0), nzcv: cpu.nzcv };
 }
 

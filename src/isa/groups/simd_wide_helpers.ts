@@ -1,6 +1,6 @@
 // Helpers of the three-different, across-lanes and scalar pairwise groups (simd_wide.ts).
 import type { Cpu } from '../../cpu/state.js';
-import { T, getB, setB, commit, commitScalar, sat, clearSat, flushSat, type LaneFile } from './simd_lanes.js';
+import { T, getB, setB, getS, getU, setE, commit, commitScalar, sat, clearSat, flushSat, type LaneFile } from './simd_lanes.js';
 import { placeHalf } from './simd_misc_helpers.js';
 import { DIFF } from './simd_wide.js';
 import { fpMinMax } from '../../fp/soft.js';
@@ -33,6 +33,28 @@ function longOp(op: number, a: bigint, b: bigint, acc: bigint, wbits: number): b
   }
 }
 
+/** Switch for tests: the Number path of diffOp against the BigInt reference. */
+export const diffFastPath = { on: true };
+/** Whether a long/wide operation can run on Numbers: no saturation or polynomial product, and
+ *  for 32-bit source elements only the sums and differences (64-bit products and accumulators
+ *  are not exact in doubles). */
+function numberSafe(kind: string, op: number, esz: number): boolean {
+  if (kind === 'H' || op === 9 || op === 11 || op === 13 || op === 14) return false;
+  return esz < 2 || (kind === 'L' && (op === 0 || op === 2 || op === 7));
+}
+/** longOp on Numbers (the accumulator is read modulo the wide lane size: the store truncates). */
+function longNum(op: number, a: number, b: number, acc: number): number {
+  switch (op) {
+    case 0: return a + b;
+    case 2: return a - b;
+    case 5: return acc + Math.abs(a - b);
+    case 7: return Math.abs(a - b);
+    case 8: return acc + a * b;
+    case 10: return acc - a * b;
+    default: return a * b; // 12: MULL
+  }
+}
+
 /** Three-different forms; esz is the narrow element size; q = -1: scalar SQDML*. Vm is read
  *  from the register file M (by-element forms pass a replicated element there). */
 export function diffOp(cpu: Cpu, key: number, esz: number, q: number, d: number, n: number, m: number, M: LaneFile = cpu): void {
@@ -55,6 +77,20 @@ export function diffOp(cpu: Cpu, key: number, esz: number, q: number, d: number,
         setB(T, esz, i, r >> BigInt(8 << esz));
       }
       placeHalf(cpu, d, q);
+      return;
+    }
+    if (diffFastPath.on && numberSafe(kind, op, esz)) {
+      // Every intermediate is an integer below 2^35 in magnitude: exact in doubles, and the typed
+      // array store truncates it modulo the lane size as the architecture does.
+      for (let i = 0; i < count; i++) {
+        const b = signed ? getS(M, esz, m * per + half + i) : getU(M, esz, m * per + half + i);
+        const a = kind === 'W' ? (signed ? getS(cpu, esz + 1, n * wper + i) : getU(cpu, esz + 1, n * wper + i))
+          : signed ? getS(cpu, esz, n * per + half + i) : getU(cpu, esz, n * per + half + i);
+        const r = kind === 'W' ? (op === 1 ? a + b : a - b) : longNum(op, a, b, esz < 2 ? getU(cpu, esz + 1, d * wper + i) : 0);
+        if (esz < 2) setE(T, esz + 1, i, r);
+        else { T.V32[2 * i] = r >>> 0; T.V32[2 * i + 1] = Math.floor(r / 4294967296) >>> 0; }
+      }
+      if (scalar) commitScalar(cpu, d, esz + 1); else commit(cpu, d, 1);
       return;
     }
     for (let i = 0; i < count; i++) {
