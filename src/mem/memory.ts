@@ -178,6 +178,7 @@ export class Memory {
       const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
       offs.push(this.addrOf(l, h, Access.Read, unpriv));
     }
+    this.checkCrossingInRam(offs, lo, hi, Access.Read);
     for (const o of offs) bytes.push(this.u8[o]);
     let v = 0;
     for (let k = Math.min(size, 4) - 1; k >= 0; k--) v = (v << 8) | bytes[k];
@@ -197,7 +198,14 @@ export class Memory {
       const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
       offs.push(this.addrOf(l, h, Access.Write, unpriv));
     }
+    this.checkCrossingInRam(offs, lo, hi, Access.Write);
     for (let k = 0; k < size; k++) this.u8[offs[k]] = (k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4))) & 0xff;
+  }
+  /** A page-crossing access is unaligned, and Device memory (anything outside RAM) takes no
+   *  unaligned access whatever SCTLR_EL1.A says (Arm ARM, "Alignment of data accesses"): an alignment fault, before any
+   *  byte is read or written. */
+  private checkCrossingInRam(offs: number[], lo: number, hi: number, access: Access): void {
+    for (const o of offs) if (o >= this.ram.byteLength) throw new GuestFault('alignment', vaToBig(lo, hi), access);
   }
   private mmioRead(pa: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): number {
     // Ports return unsigned values, so -1 is never a register value.
