@@ -2,7 +2,7 @@
 // src/cli/main.ts): secure VM boot's key and signature tools.
 //   krustvm keygen [-o DIR] [--name NAME] [--force]   DIR/NAME.key.pem (0600) + DIR/NAME.pub.pem
 //   krustvm sign IMAGE… --key NAME.key.pem [--addr ADDR|any] [--gunzip]   writes IMAGE.sig
-//   krustvm verify IMAGE… --pubkey NAME.pub.pem [--addr ADDR]           checks IMAGE.sig
+//   krustvm verify IMAGE… --public-key NAME.pub.pem [--addr ADDR]           checks IMAGE.sig
 // What is signed: see src/machine/signed-images.ts (bytes as loaded, and their load address)
 // and hypervisor/core/image-verify.ts (message and .sig format).
 // Exit status: 0; 1 when verify refuses an image; 2 for usage errors; 66 for bad input (missing
@@ -116,16 +116,17 @@ function derivePublicPem(privatePem: string): string | undefined {
   try { return crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString(); } catch { return undefined; }
 }
 
-export interface VerifyArgs { images?: string[]; pubkey?: string; addr?: string }
+export interface VerifyArgs { images?: string[]; 'public-key'?: string; addr?: string }
 
 export function verifyMain(a: VerifyArgs): Promise<number> {
   return guarded('verify', () => {
     const images = (a.images ?? []).map(String);
     if (images.length === 0) throw new UsageError('verify: give the IMAGE files to verify');
-    if (!a.pubkey) throw new UsageError('verify: give the public key with --pubkey FILE');
+    const keyFile = a['public-key'];
+    if (!keyFile) throw new UsageError('verify: give the public key with --public-key FILE');
     const addr = parseLoadAddress(a.addr, false) as number | undefined;
-    const pem = readPublicKey(a.pubkey);
-    if (publicKeyFingerprint(pem) === undefined) throw new LoadError(`${a.pubkey}: not an Ed25519 public key PEM (expected "-----BEGIN PUBLIC KEY-----", as krustvm keygen writes)`);
+    const pem = readPublicKey(keyFile);
+    if (publicKeyFingerprint(pem) === undefined) throw new LoadError(`${keyFile}: not an Ed25519 public key PEM (expected "-----BEGIN PUBLIC KEY-----", as krustvm keygen writes)`);
     let status = 0;
     for (const file of images) {
       const sig = readSignatureFile(sigPathOf(file));
@@ -173,11 +174,11 @@ export function signCommands(setExit: (code: number) => void): CommandModule[] {
     command: 'verify <images..>',
     describe: 'Check VM images against their IMAGE.sig and a public key',
     builder: (y) => y
-      .usage('Usage: krustvm verify IMAGE… --pubkey PUBLIC.pem [--addr ADDR]\n\nChecks each IMAGE against IMAGE.sig: the bytes krustvm would load and their load address (an Image: where krustvm loads it; --addr: that address). Exit status 1 if any image is refused.')
+      .usage('Usage: krustvm verify IMAGE… --public-key PUBLIC.pem [--addr ADDR]\n\nChecks each IMAGE against IMAGE.sig: the bytes krustvm would load and their load address (an Image: where krustvm loads it; --addr: that address). Exit status 1 if any image is refused.')
       .positional('images', { type: 'string', array: true, describe: 'the image files' })
-      .option('pubkey', { type: 'string', describe: 'the Ed25519 public key (PEM)' })
+      .option('public-key', { alias: 'pubkey', type: 'string', describe: 'the Ed25519 public key (PEM), as boot --public-key takes it' })
       .option('addr', { type: 'string', describe: 'the load address to check (0x… or decimal)' })
-      .example('krustvm verify guests/linux/Image.gz --pubkey guests/linux/krustvm-guest.pub.pem', 'the bundled kernel'),
+      .example('krustvm verify guests/linux/Image.gz --public-key guests/linux/krustvm-guest.pub.pem', 'the bundled kernel'),
     handler: async (a) => { setExit(await verifyMain(a as unknown as VerifyArgs)); },
   };
   return [keygen, sign, verify];

@@ -289,7 +289,7 @@ describe('krustvm keygen / sign / verify (built CLI)', () => {
     r = run('sign', '--gunzip', 'rd.gz', '--key', 'keys/krustvm.key.pem');
     expect(r.status, r.err).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'rd.gz.sig'), 'utf8'))).toMatchObject({ loadAddress: 'any', content: 'gunzip', length: 5000 });
-    r = run('verify', 'app.bin', 'rd.gz', '--pubkey', 'keys/krustvm.pub.pem');
+    r = run('verify', 'app.bin', 'rd.gz', '--public-key', 'keys/krustvm.pub.pem');
     expect(r.status, r.err).toBe(0);
     expect(r.out).toMatch(/app.bin: good signature \(load address 0x80000\)\nrd.gz: good signature \(any load address\)/);
     r = run('verify', 'app.bin', '--addr', '0x90000', '--pubkey', 'keys/krustvm.pub.pem');
@@ -315,7 +315,7 @@ describe('krustvm keygen / sign / verify (built CLI)', () => {
       [['sign', 'x.bin', '--gunzip', '--key', 'keys/krustvm.key.pem'], 66, /not gzip-compressed/],
       [['verify', 'x.bin', '--pubkey', 'keys/krustvm.pub.pem'], 66, /x.bin.sig: no such file; sign the image/],
       [['verify', 'x.bin', '--pubkey', 'x.bin'], 66, /not an Ed25519 public key PEM/],
-      [['verify', 'x.bin'], 2, /give the public key with --pubkey/],
+      [['verify', 'x.bin'], 2, /give the public key with --public-key/],
       [['sign'], 2, /./],
     ];
     for (const [args, status, why] of cases) {
