@@ -39,7 +39,7 @@ describe('krustvm run', () => {
   });
   it('reports usage errors in one line with exit status 2', () => {
     for (const [args, msg] of [
-      [[], /give a command: run, disasm, boot or dtb/],
+      [[], /give a command: run, disasm, boot, dtb, keygen, sign or verify/],
       [['run'], /run: give the PROGRAM to run/],
       [['run', '--bogus', bin('hello')], /Unknown argument: bogus/],
       [['run', '--engine', 'fast', bin('hello')], /Invalid values:.*engine.*"fast"/],
