@@ -415,6 +415,7 @@ export function stmtOperands(s: Stmt): Val[] {
     case 'setFlags': return [s.n, s.z, s.c, s.v];
     case 'store': return [s.addr, s.v];
     case 'effect': case 'exit': return [...s.args];
+    case 'setV': return [s.r, s.v];
     case 'jump': return s.cond ? [s.target, s.cond] : [s.target];
   }
 }

@@ -79,6 +79,11 @@ export class InsnCodegen {
     return id(name);
   }
   helper(fn: string, args: Expr[]): Expr { return call(member(id('H'), fn), [id('cpu'), ...args]); }
+  /** cpu.V[r*4 + i]: one int32 word of a SIMD register (a constant index in JIT code). */
+  protected vSlot(r: Val, i: number) {
+    const re = this.e(r), k = litValue(re);
+    return index(member(id('cpu'), 'V'), k !== undefined ? num(k * 4 + i) : i ? bin('+', bin('<<', re, num(2)), num(i)) : bin('<<', re, num(2)));
+  }
   private get(v: Val): CgVal {
     const x = this.vals.get(v.id);
     if (x === undefined) throw new Error(`codegen: value ${v.id} used before definition`);
@@ -109,6 +114,7 @@ export class InsnCodegen {
           break;
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
+        case 'setV': this.out.push(assign(this.vSlot(s.r, s.i), this.e(s.v))); break;
         case 'jump':
           this.emitJump(this.e(s.target), s.cond ? this.e(s.cond) : undefined);
           if (!s.cond) ended = true;
@@ -176,6 +182,7 @@ export class InsnCodegen {
         if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah]);
         return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
+      case 'getV': return this.fresh(this.vSlot(n.r, n.i));
       case 'call': {
         const r = this.fresh(this.helper(n.fn, this.args(n.args)));
         return wide ? [r, this.fresh(member(id('cpu'), 'hi'))] : r;
@@ -364,6 +371,7 @@ export function liveValues(stmts: Stmt[]): Set<number> {
       case 'setFlags': mark(s.n, s.z, s.c, s.v); break;
       case 'store': mark(s.addr, s.v); break;
       case 'effect': case 'exit': mark(...s.args); break;
+      case 'setV': mark(s.r, s.v); break;
       case 'jump': mark(s.target, s.cond); break;
     }
   }

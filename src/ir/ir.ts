@@ -43,6 +43,7 @@ export type Node =
   | { k: 'adc'; a: Val; b: Val; cin: Val }            // add with carry, result
   | { k: 'adcFlag'; flag: 'c' | 'v'; a: Val; b: Val; cin: Val; r: Val } // carry/overflow out of that add
   | { k: 'load'; addr: Val; size: 1 | 2 | 4 | 8; attrs: MemAttrs }
+  | { k: 'getV'; r: Val; i: number }                 // i32 word i (0..3) of SIMD register V[r]; r is an operand
   | { k: 'call'; fn: string; args: Val[] };          // runtime helper; may fault or read state
 
 export type Stmt =
@@ -51,6 +52,7 @@ export type Stmt =
   | { k: 'setFlags'; n: Val; z: Val; c: Val; v: Val }
   | { k: 'store'; addr: Val; v: Val; size: 1 | 2 | 4 | 8; attrs: MemAttrs }
   | { k: 'effect'; fn: string; args: Val[] }          // helper called for its effect only
+  | { k: 'setV'; r: Val; i: number; v: Val }          // writes i32 word i (0..3) of V[r]
   | { k: 'jump'; target: Val; cond?: Val }            // cond absent: unconditional; ends the insn
   | { k: 'exit'; fn: string; args: Val[] };           // helper that returns the next pc (svc, brk, udf…)
 
@@ -152,6 +154,13 @@ export class Builder {
   }
   call(fn: string, ty: Ty, ...args: Val[]): Val { return this.def(ty, { k: 'call', fn, args }); }
   effect(fn: string, ...args: Val[]): void { this.stmts.push({ k: 'effect', fn, args }); }
+  /** Word i (0..3, little-endian order) of the 128-bit SIMD register V[r]. Both engines emit
+   *  these inline (cpu.V), so register moves and lane-wise integer ops need no helper call. */
+  vWord(r: Val, i: number): Val { return this.def('i32', { k: 'getV', r, i }); }
+  setVWord(r: Val, i: number, v: Val): void {
+    if (v.ty !== 'i32') throw new Error(`ir: setVWord of ${v.ty}`);
+    this.stmts.push({ k: 'setV', r, i, v });
+  }
 
   // --- state updates and control flow
   setReg(slot: Val, v: Val): void {

@@ -5,7 +5,8 @@
 // - V register operands are plain register numbers (0..31) in `o`; helpers index cpu.V* views.
 // - General registers, NZCV and the pc only ever move through IR (b.x / b.setReg / b.setNZCV /
 //   b.flag), never from a helper: the JIT may keep them in JS locals.
-// - FPCR/FPSR and the V registers are read and written by helpers directly (cpu.fpcr, cpu.fpsr).
+// - FPCR/FPSR and the V registers are read and written by helpers directly (cpu.fpcr, cpu.fpsr);
+//   V register words also through IR (b.vWord / b.setVWord), which both engines emit inline.
 import type { Builder, Val } from '../../ir/ir.js';
 
 /** Arrangement names indexed by size*2+Q. */
@@ -27,15 +28,23 @@ export function vlist(t: number, count: number, suffix: string): string {
   return `{${regs.join(', ')}}`;
 }
 
-// ----- IR shorthands (the helpers are in simd_helpers.ts)
+// ----- IR shorthands: V register words move through IR (b.vWord / b.setVWord), which both
+// engines emit inline (no helper call per register move).
 /** 32-bit word `i` (0..3) of V[r]. */
-export const vGet32 = (b: Builder, r: Val, i: number): Val => b.call('v_get32', 'i32', r, b.c32(i));
+export const vGet32 = (b: Builder, r: Val, i: number): Val => b.vWord(r, i);
 /** 64-bit half `i` (0..1) of V[r]. */
-export const vGet64 = (b: Builder, r: Val, i: number): Val => b.call('v_get64', 'i64', r, b.c32(i));
+export const vGet64 = (b: Builder, r: Val, i: number): Val => b.pair(b.vWord(r, 2 * i), b.vWord(r, 2 * i + 1));
+/** The high word of an i64. */
+const hiWord = (b: Builder, v: Val): Val => b.trunc(b.lsr(v, b.c32(32)));
 /** Writes a scalar of 1, 2, 4 or 8 bytes to V[r], zeroing the rest of the register. */
 export function vSetScalar(b: Builder, r: Val, lg: number, v: Val): void {
-  if (lg === 3) b.effect('v_set64', r, v);
-  else b.effect('v_set32', r, lg === 2 ? v : b.and(v, b.c32(lg === 0 ? 0xff : 0xffff)));
+  const zero = b.c32(0);
+  if (lg === 3) { b.setVWord(r, 0, b.trunc(v)); b.setVWord(r, 1, hiWord(b, v)); }
+  else { b.setVWord(r, 0, lg === 2 ? v : b.and(v, b.c32(lg === 0 ? 0xff : 0xffff))); b.setVWord(r, 1, zero); }
+  b.setVWord(r, 2, zero); b.setVWord(r, 3, zero);
 }
 /** Writes 128 bits (two i64 halves) to V[r]. */
-export const vSet128 = (b: Builder, r: Val, lo: Val, hi: Val): void => b.effect('v_set128', r, lo, hi);
+export function vSet128(b: Builder, r: Val, lo: Val, hi: Val): void {
+  b.setVWord(r, 0, b.trunc(lo)); b.setVWord(r, 1, hiWord(b, lo));
+  b.setVWord(r, 2, b.trunc(hi)); b.setVWord(r, 3, hiWord(b, hi));
+}

@@ -85,6 +85,17 @@ const TOINT = ['fcvtns', 'fcvtps', 'fcvtms', 'fcvtzs', 'fcvtas'];
 const intOperand = (b: Builder, n: Val, sf: number, unsigned: number) =>
   (sf ? b.x(n) : unsigned ? b.zext(b.w(n)) : b.sext(b.w(n)));
 
+/** FMOV, FABS, FNEG (register; op 0, 1, 2): bit moves on the register's words, as IR (no FP
+ *  exception, FPCR plays no part). The rest of the register is zeroed. */
+function moveAbsNegIR(b: Builder, op: number, lg: number, d: Val, n: Val): void {
+  const bits = 8 << lg, zero = b.c32(0);
+  const w: Val[] = lg === 3 ? [b.vWord(n, 0), b.vWord(n, 1)] : [lg === 2 ? b.vWord(n, 0) : b.and(b.vWord(n, 0), b.c32(0xffff))];
+  const top = w.length - 1, sign = 1 << ((bits - 1) & 31);
+  if (op === 1) w[top] = b.and(w[top], b.c32(~sign));
+  if (op === 2) w[top] = b.xor(w[top], b.c32(sign));
+  for (let i = 0; i < 4; i++) b.setVWord(d, i, i < w.length ? w[i] : zero);
+}
+
 export const simdFp: InsnDef[] = [
   {
     name: 'FP_1src',
@@ -93,7 +104,10 @@ export const simdFp: InsnDef[] = [
       const k = oneSrcDecode(f.ftype, f.opcode);
       return k && { s: { op: f.opcode, lg: k.lg, to: k.to }, o: { d: f.Rd, n: f.Rn } };
     },
-    sem(b, o, s) { b.effect('fp_1src', b.c32(s.op), b.c32(s.lg), b.c32(s.to), o.d, o.n); },
+    sem(b, o, s) {
+      if (s.op <= 2) return moveAbsNegIR(b, s.op, s.lg, o.d, o.n);
+      b.effect('fp_1src', b.c32(s.op), b.c32(s.lg), b.c32(s.to), o.d, o.n);
+    },
     disasm(f) {
       const k = oneSrcDecode(f.ftype, f.opcode)!;
       return `${ONE_SRC[f.opcode]}\t${sreg(k.to, f.Rd)}, ${sreg(k.lg, f.Rn)}`;

@@ -135,9 +135,7 @@ export const fpHelpers = {
     const V = cpu.V;
     const dtop = lg === 3 ? d * 4 + 1 : d * 4;
     switch (op) {
-      case 0: copyLane(cpu, lg, d, n); break;
-      case 1: copyLane(cpu, lg, d, n); V[dtop] &= 0x7fffffff; break;
-      case 2: copyLane(cpu, lg, d, n); V[dtop] ^= 0x80000000; break;
+      // op 0–2 (FMOV, FABS, FNEG) are IR in simd_fp.ts and never reach this helper.
       case 3: arith(cpu, Op2.SQRT, lg, cpu, at(n, lg), at(n, lg), cpu, at(d, lg)); break;
       case 4: case 5: case 7: fcvt(cpu, lg, to, at(n, lg), at(d, to)); break;
       default: {

@@ -1,4 +1,4 @@
-// Runtime helpers for V register access and the structure loads/stores (LD1–LD4, ST1–ST4).
+// Runtime helpers for the upper-half V register write (FMOV Vd.D[1], Xn) and the structure loads/stores (LD1–LD4, ST1–ST4).
 // Memory goes through cpu.mem.r8…w64 so a fault is precise: loads read everything into a
 // scratch buffer before the first register is written; stores go out in address order (a
 // fault leaves the earlier bytes written, as on hardware and under qemu-aarch64). Runs of
@@ -40,15 +40,9 @@ function writeElem(cpu: Cpu, lg: number, lo: number, hi: number, at: number): vo
 function zeroUpper(cpu: Cpu, r: number): void { cpu.V[r * 4 + 2] = 0; cpu.V[r * 4 + 3] = 0; }
 
 export const vregHelpers = {
-  v_get32(cpu: Cpu, r: number, i: number): number { return cpu.V[r * 4 + i]; },
-  v_get64(cpu: Cpu, r: number, i: number): number { cpu.hi = cpu.V[r * 4 + 2 * i + 1]; return cpu.V[r * 4 + 2 * i]; },
-  v_set32(cpu: Cpu, r: number, v: number): void { const V = cpu.V, i = r * 4; V[i] = v; V[i + 1] = 0; V[i + 2] = 0; V[i + 3] = 0; },
-  v_set64(cpu: Cpu, r: number, lo: number, hi: number): void { const V = cpu.V, i = r * 4; V[i] = lo; V[i + 1] = hi; V[i + 2] = 0; V[i + 3] = 0; },
+  // Whole-register and scalar moves of V registers are IR (b.vWord / b.setVWord, simd_common.ts).
   /** FMOV Vd.D[1], Xn: the upper half only. */
   v_set_hi64(cpu: Cpu, r: number, lo: number, hi: number): void { cpu.V[r * 4 + 2] = lo; cpu.V[r * 4 + 3] = hi; },
-  v_set128(cpu: Cpu, r: number, l0: number, h0: number, l1: number, h1: number): void {
-    const V = cpu.V, i = r * 4; V[i] = l0; V[i + 1] = h0; V[i + 2] = l1; V[i + 3] = h1;
-  },
 
   /** LD1–LD4 / ST1–ST4 (multiple structures), Arm ARM "Shared decode for all encodings". */
   ldst_mult(cpu: Cpu, L: number, rpt: number, selem: number, size: number, q: number, t: number, lo: number, hi: number): void {

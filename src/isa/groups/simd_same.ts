@@ -1,7 +1,9 @@
 // Advanced SIMD "three same" (vector and scalar): integer arithmetic, compares, shifts by
 // register, saturating/halving/rounding forms, pairwise, bitwise, and the FP three-same ops.
-// Decoding is table-driven by U:opcode; the work is in simd_same_helpers.ts.
+// Decoding is table-driven by U:opcode; the work is in simd_same_helpers.ts, except the bitwise
+// operations and ADD/SUB, which are IR on the registers' 32-bit words (both engines run them inline).
 import type { InsnDef, Decoded } from '../table.js';
+import type { Builder, Val } from '../../ir/ir.js';
 import { arr, vreg, SC } from './simd_common.js';
 
 /** Size rules: all (64-bit elements need Q=1), n64 (no 64-bit elements), hs (16/32-bit only),
@@ -72,6 +74,49 @@ function decoded(d: SameDec, f: Record<string, number>, scalar: boolean): Decode
   return { s: { k: ['int', 'logic', 'fp'].indexOf(d.kind), id: d.id, esz: d.esz, count, q: scalar ? 0 : f.Q, sc: scalar ? 1 : 0 }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
 }
 
+/** AND, BIC, ORR, ORN, EOR, BSL, BIT, BIF (by k) on whole 64/128-bit registers. */
+function logicIR(b: Builder, k: number, d: Val, n: Val, m: Val, q: number): void {
+  const zero = b.c32(0);
+  for (let i = 0; i < 4; i++) {
+    if (i >= (q ? 4 : 2)) { b.setVWord(d, i, zero); continue; }
+    const x = b.vWord(n, i), y = b.vWord(m, i), c = k >= 5 ? b.vWord(d, i) : zero;
+    const r = [
+      () => b.and(x, y), () => b.and(x, b.not(y)), () => b.or(x, y), () => b.or(x, b.not(y)), () => b.xor(x, y),
+      () => b.or(b.and(c, x), b.and(b.not(c), y)),      // BSL: Vd selects Vn (1) or Vm (0)
+      () => b.or(b.and(x, y), b.and(c, b.not(y))),      // BIT: insert Vn where Vm is 1
+      () => b.or(b.and(c, y), b.and(x, b.not(y))),      // BIF: insert Vn where Vm is 0
+    ][k]();
+    b.setVWord(d, i, r);
+  }
+}
+
+/** ADD/SUB (vector, or scalar D when `scalar`): modular lane arithmetic on 32-bit words. Byte and
+ *  halfword lanes are added within a word without carries crossing lanes (the top bit of each
+ *  lane is summed separately); doubleword lanes use i64 arithmetic. */
+function addSubIR(b: Builder, sub: boolean, esz: number, d: Val, n: Val, m: Val, q: number, scalar: boolean): void {
+  const words = scalar ? 2 : q ? 4 : 2, zero = b.c32(0);
+  if (esz === 3) {
+    for (let h = 0; h < words / 2; h++) {
+      const x = b.pair(b.vWord(n, 2 * h), b.vWord(n, 2 * h + 1)), y = b.pair(b.vWord(m, 2 * h), b.vWord(m, 2 * h + 1));
+      const r = sub ? b.sub(x, y) : b.add(x, y);
+      b.setVWord(d, 2 * h, b.trunc(r));
+      b.setVWord(d, 2 * h + 1, b.trunc(b.lsr(r, b.c32(32))));
+    }
+  } else {
+    const top = esz === 0 ? 0x80808080 : esz === 1 ? 0x80008000 : 0, low = b.c32(~top), hi = b.c32(top);
+    for (let i = 0; i < words; i++) {
+      const x = b.vWord(n, i), y = b.vWord(m, i);
+      let r: Val;
+      if (esz === 2) r = sub ? b.sub(x, y) : b.add(x, y);
+      else if (!sub) r = b.xor(b.add(b.and(x, low), b.and(y, low)), b.and(b.xor(x, y), hi));
+      else r = b.xor(b.sub(b.or(x, hi), b.and(y, low)), b.and(b.xor(x, b.not(y)), hi));
+      b.setVWord(d, i, r);
+    }
+  }
+  for (let i = words; i < 4; i++) b.setVWord(d, i, zero);
+}
+const ADD = 0x10, SUB = 0x30;
+
 export const simdSame: InsnDef[] = [
   {
     name: 'SIMD_3same',
@@ -81,8 +126,10 @@ export const simdSame: InsnDef[] = [
       return d && decoded(d, f, false);
     },
     sem(b, o, s) {
+      if (s.k === 1) return logicIR(b, s.id, o.d, o.n, o.m, s.q);
+      if (s.k === 0 && (s.id === ADD || s.id === SUB)) return addSubIR(b, s.id === SUB, s.esz, o.d, o.n, o.m, s.q, false);
       const args = [b.c32(s.id), b.c32(s.esz), b.c32(s.count), o.d, o.n, o.m, b.c32(s.q)];
-      b.effect(['v3_int', 'v3_logic', 'v3_fp'][s.k], ...args);
+      b.effect(s.k === 2 ? 'v3_fp' : 'v3_int', ...args);
     },
     disasm(f) {
       const d = decodeSame(f.U, f.size, f.opcode, f.Q, false)!;
@@ -99,6 +146,7 @@ export const simdSame: InsnDef[] = [
       return d && decoded(d, { ...f, Q: 0 }, true);
     },
     sem(b, o, s) {
+      if (s.k === 0 && (s.id === ADD || s.id === SUB)) return addSubIR(b, s.id === SUB, s.esz, o.d, o.n, o.m, 0, true);
       const args = [b.c32(s.id), b.c32(s.esz), b.c32(1), o.d, o.n, o.m, b.c32(-1)];
       b.effect(s.k === 2 ? 'v3_fp' : 'v3_int', ...args);
     },

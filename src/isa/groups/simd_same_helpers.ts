@@ -1,5 +1,5 @@
-// Helpers of the three-same group (simd_same.ts): integer element operations on the lane engine,
-// bitwise operations on whole words, and the FP three-same operations lane by lane.
+// Helpers of the three-same group (simd_same.ts): integer element operations on the lane engine
+// and the FP three-same operations lane by lane (bitwise operations and ADD/SUB are IR there).
 import type { Cpu } from '../../cpu/state.js';
 import { type ElemOp, T, map2, pairwise, commit, commitScalar, sat, ones, elemArray } from './simd_lanes.js';
 import { arith, minMax, mulAdd, soft2, getBits, setBits, Op2, fmtLg, type Lanes } from '../../fp/ops.js';
@@ -113,63 +113,17 @@ export const FP_LANE: FpLane[] = [
   (cpu, lg, n, m, d, _a, S) => arith(cpu, Op2.DIV, lg, S, n, m, T, d),            // 23 fdiv
 ];
 
-/** Switch for tests: ADD/SUB by addSub, or by the generic element driver. */
-export const addSubFast = { on: true };
-const TU = [T.V8, T.V16, T.V32];
-/** ADD/SUB into T: modular element arithmetic without the generic driver's per-lane calls
- *  (64-bit lanes as int32 word pairs with the carry, not BigInts). */
-function addSub(cpu: Cpu, sub: boolean, esz: number, count: number, n: number, m: number): void {
-  if (esz === 3) {
-    const V = cpu.V, W = T.V;
-    for (let i = 0; i < count; i++) {
-      const a = n * 4 + 2 * i, b = m * 4 + 2 * i;
-      const al = V[a], ah = V[a + 1], bl = V[b], bh = V[b + 1];
-      if (sub) {
-        W[2 * i] = (al - bl) | 0;
-        W[2 * i + 1] = (ah - bh - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
-      } else {
-        const lo = (al + bl) | 0;
-        W[2 * i] = lo;
-        W[2 * i + 1] = (ah + bh + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-      }
-    }
-    return;
-  }
-  const A = elemArray(cpu, esz, false), R = TU[esz], per = 16 >> esz, nb = n * per, mb = m * per;
-  if (sub) for (let i = 0; i < count; i++) R[i] = A[nb + i] - A[mb + i];
-  else for (let i = 0; i < count; i++) R[i] = A[nb + i] + A[mb + i];
-}
-
 const fin = (cpu: Cpu, d: number, esz: number, q: number) => (q < 0 ? commitScalar(cpu, d, esz) : commit(cpu, d, q));
 
 export const sameHelpers = {
   /** Integer three-same; q = -1 for the scalar forms. */
   v3_int(cpu: Cpu, key: number, esz: number, count: number, d: number, n: number, m: number, q: number): void {
     const op = INT_OPS[key];
-    if ((key === 0x10 || key === 0x30) && addSubFast.on) addSub(cpu, key === 0x30, esz, count, n, m);
-    else if (PAIRWISE_INT.has(key)) pairwise(cpu, op, esz, count, d, n, m);
+    // ADD/SUB and the bitwise operations are IR (simd_same.ts): the generic driver below is
+    // their reference in test/jit/simd_fast.test.ts.
+    if (PAIRWISE_INT.has(key)) pairwise(cpu, op, esz, count, d, n, m);
     else map2(cpu, op, esz, count, d, n, m);
     fin(cpu, d, esz, q);
-  },
-  /** AND, BIC, ORR, ORN, EOR, BSL, BIT, BIF on whole 64/128-bit registers. */
-  v3_logic(cpu: Cpu, k: number, _esz: number, _count: number, d: number, n: number, m: number, q: number): void {
-    const V = cpu.V, words = q ? 4 : 2;
-    for (let i = 0; i < 4; i++) {
-      if (i >= words) { V[d * 4 + i] = 0; continue; }
-      const a = V[n * 4 + i], b = V[m * 4 + i], c = V[d * 4 + i];
-      let r: number;
-      switch (k) {
-        case 0: r = a & b; break;
-        case 1: r = a & ~b; break;
-        case 2: r = a | b; break;
-        case 3: r = a | ~b; break;
-        case 4: r = a ^ b; break;
-        case 5: r = (c & a) | (~c & b); break;
-        case 6: r = (a & b) | (c & ~b); break;
-        default: r = (c & b) | (a & ~b);
-      }
-      V[d * 4 + i] = r;
-    }
   },
   v3_fp(cpu: Cpu, id: number, esz: number, count: number, d: number, n: number, m: number, q: number): void {
     const f = FP_LANE[id], per = 16 >> esz;
