@@ -35,6 +35,10 @@ export const KRUSTVM_VENDOR = 0x4d56524b;
 
 export const STATUS = { ACKNOWLEDGE: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8, NEEDS_RESET: 0x40, FAILED: 0x80 } as const;
 export const INT_VRING = 1, INT_CONFIG = 2;
+/** VIRTIO_F_ACCESS_PLATFORM (virtio 1.2 §6): the device reaches memory only through the
+ *  platform's DMA translation/restriction, so the driver must use the DMA API (Linux then bounces
+ *  buffers through a restricted-dma-pool); offered when the board restricts device DMA. */
+export const VIRTIO_F_ACCESS_PLATFORM = 33n;
 
 export interface VirtioMmioOptions {
   device?: VirtioDevice | null;
@@ -43,6 +47,8 @@ export interface VirtioMmioOptions {
   dma?: DmaView;
   /** Where the one-line protocol-error messages go (default: the device warning sink). */
   log?: (msg: string) => void;
+  /** Offer VIRTIO_F_ACCESS_PLATFORM (the device's DMA is restricted: krustvm mode). */
+  accessPlatform?: boolean;
 }
 
 const U32 = 0x100000000;
@@ -66,12 +72,14 @@ export class VirtioMmio implements MmioDevice {
   /** Bumped on every (re)activation and reset, so signals from a stale activation are dropped. */
   private epoch = 0;
   private irqLevel = false;
+  private readonly accessPlatform: boolean;
 
   constructor(opts: VirtioMmioOptions = {}) {
     this.device = opts.device ?? null;
     this.irq = opts.irq ?? NO_IRQ;
     this.dma = opts.dma ?? NO_DMA;
     this.log = opts.log ?? ((m) => warnSink(m));
+    this.accessPlatform = opts.accessPlatform ?? false;
     this.name = `virtio-mmio:${this.device ? this.device.name : 'empty'}`;
     this.queues = (this.device?.queueMaxSizes ?? []).map((n, i) => new Virtqueue(i, n));
   }
@@ -85,7 +93,8 @@ export class VirtioMmio implements MmioDevice {
   /** Everything the driver may negotiate. */
   get offered(): bigint {
     if (!this.device) return 0n;
-    return this.device.features | bit(VIRTIO_F_VERSION_1) | bit(VIRTIO_F_INDIRECT_DESC) | bit(VIRTIO_F_EVENT_IDX);
+    return this.device.features | bit(VIRTIO_F_VERSION_1) | bit(VIRTIO_F_INDIRECT_DESC) | bit(VIRTIO_F_EVENT_IDX)
+      | (this.accessPlatform ? bit(VIRTIO_F_ACCESS_PLATFORM) : 0n);
   }
 
   private updateIrq(): void {

@@ -113,6 +113,8 @@ class Vm {
   readonly pfnOf: Int32Array;
   readonly images: Image[] = [];
   readonly windows: { base: number; size: number }[] = [];
+  /** Shared host windows: host pages lent to the VM at IPAs outside its RAM (I/O buffers). */
+  readonly hostWindows: { base: number; pfns: number[] }[] = [];
   boot: { entry: number; x0: bigint } | undefined;
   readonly walker: Stage2Walker;
   constructor(readonly id: number, readonly cfg: VmConfig, readonly tables: Stage2Tables, dv: DataView) {
@@ -122,6 +124,16 @@ class Vm {
     this.walker.configure(VTCR_40BIT, tables.vttbr);
   }
   inWindow(ipa: number): boolean { return this.windows.some((w) => ipa >= w.base && ipa < w.base + w.size); }
+  /** The host page lent at `ipa`, or -1. */
+  hostWindowPfn(ipa: number): number {
+    for (const w of this.hostWindows) if (ipa >= w.base && ipa < w.base + w.pfns.length * PAGE) return w.pfns[Math.floor((ipa - w.base) / PAGE)];
+    return -1;
+  }
+  /** Whether [ipa, ipa + size) meets a device window or a shared host window. */
+  overlapsWindows(ipa: number, size: number): boolean {
+    return this.windows.some((w) => ipa < w.base + w.size && w.base < ipa + size)
+      || this.hostWindows.some((w) => ipa < w.base + w.pfns.length * PAGE && w.base < ipa + size);
+  }
 }
 
 const isInt = (n: number) => Number.isSafeInteger(n);
@@ -177,10 +189,10 @@ export class KCore {
   pageInfo(pfn: number): { owner: number; shareCount: number; gfn: number } {
     return { owner: this.#pages.owner(pfn), shareCount: this.#pages.shareCount(pfn), gfn: this.#pages.gfn(pfn) };
   }
-  /** Physical pages the host owns (where it may allocate VM memory from). */
+  /** Physical pages the host owns and has not lent (where it may allocate VM memory from). */
   hostPages(): number[] {
     const out: number[] = [];
-    for (let p = 0; p < this.#pages.pages; p++) if (this.#pages.owner(p) === OWNER_HOST) out.push(p);
+    for (let p = 0; p < this.#pages.pages; p++) if (this.#pages.owner(p) === OWNER_HOST && this.#pages.shareCount(p) === 0) out.push(p);
     return out;
   }
   vmState(vm: number): VmState | undefined { return this.#vms.get(vm)?.state; }
@@ -395,6 +407,10 @@ export class KCore {
       this.#pages.reclaim(p, vmId);
       vm.pfnOf[g] = -1;
     }
+    // Shared windows: the pages were always the host's; unmapped (the tables go) and zeroed,
+    // so the next VM they are lent to starts from nothing.
+    for (const w of vm.hostWindows) for (const p of w.pfns) this.#pages.unlend(p);
+    vm.hostWindows.length = 0;
     vm.tables.destroy();
     vm.walker.invalidate();
     for (const v of vm.vcpus) if (v) { v.mem.flushTlb(); v.env.state = 'off'; }
@@ -410,7 +426,43 @@ export class KCore {
     if ('ok' in vm) return vm;
     if (!(isInt(ipa) && isInt(size) && size > 0 && ipa % PAGE === 0 && size % PAGE === 0 && ipa + size <= 2 ** IPA_BITS)) return this.#pages.refuse('bad-argument', 'ioremap: a page-aligned range inside the 40-bit IPA space');
     if (ipa < vm.cfg.ramBytes) return this.#pages.refuse('bad-argument', `ioremap: IPA 0x${ipa.toString(16)} is VM RAM`);
+    if (vm.hostWindows.some((w) => ipa < w.base + w.pfns.length * PAGE && w.base < ipa + size)) return this.#pages.refuse('bad-argument', `ioremap: IPA 0x${ipa.toString(16)} is a shared host window`);
     vm.windows.push({ base: ipa, size });
+    return OK;
+  }
+
+  /** [HVC_SHARE_HOST_WINDOW, call 12; pKVM's __pkvm_host_share_guest] Lends host pages `pfns`
+   *  to `vm` at [ipa, ipa + n pages), an IPA range outside its RAM and its device windows: the
+   *  VM's I/O window (a restricted-dma-pool). The pages stay HOST-owned (never VM-private), are
+   *  zeroed before they are mapped (execute-never), and go back, zeroed, at clearVm. */
+  shareHostWindow(vmId: number, ipa: number, pfns: number[]): Result {
+    const vm = this.#vm(vmId, ['REGISTERED', 'READY', 'VERIFIED']);
+    if ('ok' in vm) return vm;
+    if (!Array.isArray(pfns) || pfns.length === 0) return this.#pages.refuse('bad-argument', 'share host window: no pages given');
+    const size = pfns.length * PAGE;
+    if (!(isInt(ipa) && ipa % PAGE === 0 && ipa >= 0 && ipa + size <= 2 ** IPA_BITS)) return this.#pages.refuse('bad-argument', 'share host window: a page-aligned range inside the 40-bit IPA space');
+    if (ipa < vm.cfg.ramBytes) return this.#pages.refuse('bad-argument', `share host window: IPA 0x${ipa.toString(16)} is VM ${vmId}'s RAM`);
+    if (vm.overlapsWindows(ipa, size)) return this.#pages.refuse('bad-argument', `share host window: IPA 0x${ipa.toString(16)} overlaps a device or shared window of VM ${vmId}`);
+    const seen = new Set<number>();
+    for (const p of pfns) {
+      if (seen.has(p)) return this.#pages.refuse('bad-argument', `share host window: pfn ${p} given twice`);
+      seen.add(p);
+      const c = this.#pages.checkLend(p, vmId);
+      if (!c.ok) return c;
+    }
+    for (let k = 0; k < pfns.length; k++) {
+      this.#zero(pfns[k]);
+      if (!vm.tables.map(ipa + k * PAGE, pfns[k] * PAGE, 'shared')) {
+        for (let j = 0; j < k; j++) { vm.tables.unmap(ipa + j * PAGE); this.#pages.unlend(pfns[j]); }
+        vm.walker.invalidate();
+        return this.#pages.refuse('bad-argument', 'out of core memory for stage-2 tables');
+      }
+      this.#pages.lend(pfns[k]);
+    }
+    vm.hostWindows.push({ base: ipa, pfns: [...pfns] });
+    vm.walker.invalidate();
+    for (const v of vm.vcpus) v?.mem.flushTlb();
+    this.log.count('pages in shared windows', pfns.length);
     return OK;
   }
 
@@ -426,14 +478,20 @@ export class KCore {
   }
 
   /** A DMA view of `vm`'s guest-physical memory for a device (devices/virtio/dma.ts DmaView):
-   *  krustvm isolation allows only granted pages, kvm isolation all of the VM's memory. */
+   *  its shared host windows, and of its RAM, in krustvm isolation only granted pages, in kvm
+   *  isolation all of it. Device writes drop code decoded from the pages they touch. */
   dmaView(vmId: number): VmDma | undefined {
     const vm = this.#vms.get(vmId);
     if (!vm) return undefined;
     const pages = this.#pages, u8 = this.#u8, log = this.log;
     return new VmDma((gpa, write) => {
       const gfn = Math.floor(gpa / PAGE);
-      const pfn = this.#vms.get(vmId) === vm && gfn < vm.pfnOf.length ? vm.pfnOf[gfn] : -1;
+      const live = this.#vms.get(vmId) === vm;
+      if (live && gfn >= vm.pfnOf.length) {
+        const lent = vm.hostWindowPfn(gpa);
+        if (lent >= 0) { if (write) this.#codeWritten(lent * PAGE, PAGE); return lent * PAGE; }
+      }
+      const pfn = live && gfn < vm.pfnOf.length ? vm.pfnOf[gfn] : -1;
       if (pfn < 0 || pages.owner(pfn) !== vmId) { log.refuse('not-mapped', `DMA for VM ${vmId} to IPA 0x${gpa.toString(16)}: not its memory`); return -1; }
       if (vm.cfg.isolation === 'krustvm' && pages.shareCount(pfn) === 0) { log.refuse('not-shared', `DMA for VM ${vmId} to IPA 0x${gpa.toString(16)}: page not granted`); return -1; }
       if (write) this.#codeWritten(pfn * PAGE, PAGE);

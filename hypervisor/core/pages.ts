@@ -9,6 +9,8 @@
 //   VM n revoke      only by VM n, count − 1, never below 0
 //   VM n → HOST      teardown only: the page is zeroed first, count reset
 //   CORE             never changes hands
+//   HOST lent        a host page mapped into one VM as its shared I/O window (count 1 while
+//                    lent): still HOST's, never the VM's; not assignable until returned
 import type { CoreLog } from './log.js';
 
 export const OWNER_CORE = -1;
@@ -78,6 +80,24 @@ export class PageTable {
     return OK;
   }
   revoke(pfn: number): void { this.#count[pfn]--; }
+
+  /** Whether host page `pfn` may be lent to VM `vm` as a shared I/O window page. */
+  checkLend(pfn: number, vm: number): Result {
+    if (!this.validPfn(pfn)) return this.refuse('bad-pfn', `pfn ${pfn} is not a RAM page`);
+    const o = this.#owner[pfn];
+    if (o === OWNER_CORE) return this.refuse('core-page', `pfn ${pfn} belongs to the core; it cannot be shared with VM ${vm}`);
+    if (o !== OWNER_HOST) return this.refuse('not-owner', `pfn ${pfn} belongs to ${ownerName(o)}, not the host; it cannot be shared with VM ${vm}`);
+    if (this.#count[pfn] !== 0) return this.refuse('shared', `pfn ${pfn} is already shared (count ${this.#count[pfn]})`);
+    return OK;
+  }
+  /** HOST page lent to a VM window (after checkLend): it stays HOST's. */
+  lend(pfn: number): void { this.#count[pfn] = 1; }
+  /** A lent page back from the window (teardown): zeroed, count 0. */
+  unlend(pfn: number): void {
+    if (!this.validPfn(pfn) || this.#owner[pfn] !== OWNER_HOST) return;
+    this.zeroPage(pfn);
+    this.#count[pfn] = 0;
+  }
 
   /** Teardown: VM → HOST, zeroed first. Returns false (refused) for a page the VM does not own. */
   reclaim(pfn: number, vm: number): boolean {

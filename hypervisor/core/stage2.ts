@@ -61,15 +61,16 @@ export class Stage2Tables {
     return table + (Math.floor(ipa / PAGE) % 512) * 8;
   }
 
-  /** Maps IPA page `ipa` to PA page `pa`: normal memory read/write/execute, or device memory
-   *  (read/write, execute-never). False when the core's pool is exhausted or the IPA is out of range. */
-  map(ipa: number, pa: number, kind: 'ram' | 'device' = 'ram'): boolean {
+  /** Maps IPA page `ipa` to PA page `pa`: normal memory read/write/execute, device memory
+   *  (read/write, execute-never), or a shared host window (normal memory, execute-never: I/O
+   *  buffers only). False when the core's pool is exhausted or the IPA is out of range. */
+  map(ipa: number, pa: number, kind: 'ram' | 'device' | 'shared' = 'ram'): boolean {
     if (!(ipa >= 0 && ipa < 2 ** IPA_BITS && ipa % PAGE === 0 && pa % PAGE === 0)) return false;
     const da = this.leaf(ipa, true);
     if (da === null) return false;
     const attrs = S2.VALID | S2.TABLE | S2.S2AP_R | S2.S2AP_W | S2.AF |
-      (kind === 'ram' ? S2.MEMATTR_NORMAL_WB | S2.SH_INNER : S2.MEMATTR_DEVICE);
-    this.write(da, pa, attrs, kind === 'device' ? S2.XN_HI : 0);
+      (kind === 'device' ? S2.MEMATTR_DEVICE : S2.MEMATTR_NORMAL_WB | S2.SH_INNER);
+    this.write(da, pa, attrs, kind === 'ram' ? 0 : S2.XN_HI);
     return true;
   }
 

@@ -11,6 +11,7 @@ import { KCore, type Isolation, type MmioExit, type RunExit, type HostView } fro
 import { createPi4Devices, type NicConfig, type Pi4Devices } from '../../src/board/machine.js';
 import { IcountClock, WallClock, PI4_CNTFRQ } from '../../devices/timesource.js';
 import { MMIO_ABORT } from '../../devices/device.js';
+import { addRestrictedDmaPool } from '../../src/board/pi4.js';
 import { GIC400 } from '../../devices/gic400.js';
 import type { SerialBackend } from '../../devices/serial/backend.js';
 import type { GenericTimer } from '../../devices/timer.js';
@@ -48,10 +49,26 @@ export interface VmImages {
 /** The largest guest RAM a VM may have (physical RAM also holds the core and its tables). */
 export const MAX_VM_RAM = 2 * 2 ** 30 - 8 * 2 ** 20;
 
+/** The shared I/O window (restricted-dma-pool) per NIC in krustvm isolation. Linux's virtio-net
+ *  bounces every ring and buffer through it (swiotlb slots of 2 KiB): three vrings of 256/256/64
+ *  entries take ~28 KiB, 256 posted receive buffers ~0.5–1 MiB, and transmits in flight (TSO
+ *  frames up to 64 KiB each) the rest; see hypervisor/README.md for the measurement. */
+export const IO_WINDOW_PER_NIC = 4 * 2 ** 20;
+
+/** Where a VM's I/O window sits: the first 2 MiB boundary after its RAM (IPA), `nics` windows' worth. */
+export function ioWindowOf(ramBytes: number, nics: number): { base: number; size: number } {
+  return { base: Math.ceil(ramBytes / (2 * 2 ** 20)) * 2 * 2 ** 20, size: nics * IO_WINDOW_PER_NIC };
+}
+
 interface FacadeVcpu {
   readonly index: number;
   readonly cpu: { pc: number; readonly icount: number; exclAddr: number; exclSize: number };
-  readonly env: { state: RunState; resumePc: number; wfeCount: number; takeInterrupt(pc: number): number };
+  readonly env: {
+    readonly index: number; state: RunState; resumePc: number; wfeCount: number; takeInterrupt(pc: number): number;
+    // The scheduler's WFE bookkeeping: the core ends a WFE as a 'yield' exit (the vCPU stays
+    // running), so a facade is never waiting in WFE.
+    inWfe: boolean; event: boolean; wfeMonitor: boolean; wfeSince: bigint; interruptDue(): null; signalEvent(): void;
+  };
   readonly engine: { run(budget: number): number; invalidatePage(p: number): void; stats(): Record<string, number> };
 }
 
@@ -69,6 +86,8 @@ export class VmMachine {
   /** Exits by reason, from the runVcpu results. */
   readonly exits = new Map<string, number>();
   readonly #host: HostView;
+  /** The shared I/O window (IPA range) of a krustvm VM with NICs. */
+  ioWindow: { base: number; size: number } | undefined;
 
   private constructor(o: VmMachineOptions, core: KCore, vm: number, dev: Pi4Devices, icount: IcountClock | undefined) {
     this.cpus = o.cpus ?? 1;
@@ -84,12 +103,16 @@ export class VmMachine {
   static create(o: VmMachineOptions, images: VmImages): VmMachine | { error: string } {
     const cpus = o.cpus ?? 1;
     if (!(o.ramBytes > 0 && o.ramBytes % PAGE === 0 && o.ramBytes <= MAX_VM_RAM)) return { error: `VM RAM must be a multiple of 4 KiB and at most ${MAX_VM_RAM / 2 ** 20} MiB in --mode ${o.isolation}` };
+    // krustvm isolation: the NICs reach only the VM's shared I/O window (host pages lent to the VM).
+    const window = o.isolation === 'krustvm' && o.nics?.length ? ioWindowOf(o.ramBytes, o.nics.length) : undefined;
     const coreBytes = Math.ceil(o.ramBytes / 512 / PAGE) * PAGE + 64 * PAGE;
-    const core = new KCore({ physBytes: o.ramBytes + coreBytes + 64 * PAGE, coreBytes, publicKeyPem: o.publicKeyPem });
+    const physBytes = o.ramBytes + coreBytes + 64 * PAGE + (window?.size ?? 0);
+    if (physBytes > 2 ** 31) return { error: `VM RAM plus the I/O window of its NICs must fit in 2 GiB of physical memory in --mode ${o.isolation}` };
+    const core = new KCore({ physBytes, coreBytes, publicKeyPem: o.publicKeyPem });
     const icount = o.icount ? new IcountClock(PI4_CNTFRQ, o.nsPerInsn ?? 1) : undefined;
     let machine: VmMachine | undefined;
     const serial = o.serial && wakingSerial(o.serial, () => machine?.wake());
-    const dev = createPi4Devices({ cpus, ramBytes: o.ramBytes, clock: icount ?? new WallClock(PI4_CNTFRQ), serial, nics: o.nics, wake: () => machine?.wake() });
+    const dev = createPi4Devices({ cpus, ramBytes: o.ramBytes, clock: icount ?? new WallClock(PI4_CNTFRQ), serial, nics: o.nics, wake: () => machine?.wake(), restrictedDma: window !== undefined });
     const bus = dev.bus;
     const r = core.registerVm({
       isolation: o.isolation, vcpus: cpus, ramBytes: o.ramBytes, engine: o.engine, jitThreshold: o.jitThreshold,
@@ -118,11 +141,25 @@ export class VmMachine {
       const x = core.ioremap(vm, base, end - base);
       if (!x.ok) return { error: x.reason };
     }
+    if (window) {
+      // Host pages for the window (the top of the host's pages; the VM's RAM comes from the rest),
+      // lent by the core; the guest learns of it from the device tree as its restricted-dma-pool.
+      const free = core.hostPages(), n = window.size / PAGE;
+      if (free.length < n) return { error: 'not enough host memory for the I/O window' };
+      const x = core.shareHostWindow(vm, window.base, free.slice(free.length - n));
+      if (!x.ok) return { error: x.reason };
+      try {
+        images = { ...images, layout: { ...images.layout, dtb: addRestrictedDmaPool(images.layout.dtb, window) } };
+      } catch (e) { return { error: (e as Error).message }; }
+    }
+    // The NICs' DMA: the core's view of the VM (with the core dropping decoded code of every
+    // page a device writes, as CodeCoherentDma does in bare mode).
     for (const n of dev.nics) {
       const dma = core.dmaView(vm);
       if (dma) n.transport.attachDma(dma);
     }
     machine = new VmMachine(o, core, vm, dev, icount);
+    machine.ioWindow = window;
     const loaded = machine.load(images, o.scatterSeed);
     if (loaded) return { error: loaded };
     firmwareUartInit(dev);
@@ -201,7 +238,10 @@ export class VmMachine {
     return {
       index: i,
       cpu: { get pc() { return 0; }, set pc(_v: number) {}, get icount() { return core.vcpuInsns(vm, i); }, exclAddr: -1, exclSize: 0 },
-      env: { get state() { return core.vcpuState(vm, i); }, set state(_s: RunState) {}, resumePc: 0, wfeCount: 0, takeInterrupt: (pc: number) => pc },
+      env: {
+        index: i, get state() { return core.vcpuState(vm, i); }, set state(_s: RunState) {}, resumePc: 0, wfeCount: 0, takeInterrupt: (pc: number) => pc,
+        inWfe: false, event: false, wfeMonitor: false, wfeSince: 0n, interruptDue: () => null, signalEvent() {},
+      },
       engine: {
         run(budget: number): number {
           const before = core.vcpuInsns(vm, i);
@@ -229,6 +269,7 @@ export class VmMachine {
     const mmio = c.get('exits: mmio');
     const lines = [
       `mode ${this.isolation}: exits: mmio ${mmio}${exits.length ? ', ' + exits.join(', ') : ''}`,
+      ...(this.ioWindow ? [`I/O window ${this.ioWindow.size / 1024} KiB at IPA 0x${this.ioWindow.base.toString(16)} (host pages lent by the core)`] : []),
       `hypercalls ${c.get('hypercalls')} (psci/other ${c.get('hypercalls: psci/other')}, grant ${c.get('hypercalls: grant')}, revoke ${c.get('hypercalls: revoke')}); stage-2 faults ${c.get('stage-2 faults')}; pages granted ${c.get('pages granted')}, revoked ${c.get('pages revoked')}; refusals ${c.refusals}`,
     ];
     return lines;

@@ -40,6 +40,9 @@ export interface Pi4DeviceOptions {
   nics?: NicConfig[];
   /** Called after a frame from a backend reached a NIC (Machine.wake: an idle machine runs). */
   wake?: () => void;
+  /** The NICs' DMA is restricted to an I/O window (krustvm mode): they offer
+   *  VIRTIO_F_ACCESS_PLATFORM so the driver bounces buffers through the restricted-dma-pool. */
+  restrictedDma?: boolean;
 }
 
 export interface Pi4Devices {
@@ -78,7 +81,7 @@ function createNics(opts: Pi4DeviceOptions, gic: Gic400, bus: PhysBus): Pi4Nic[]
   return (opts.nics ?? []).map((c, n): Pi4Nic => {
     const s = virtioSlot(n);
     const net = new VirtioNet({ mac: c.mac, backend: wakingBackend(c.backend, wake), index: n });
-    const transport = new VirtioMmio({ device: net, irq: gic.spi(s.spi) });
+    const transport = new VirtioMmio({ device: net, irq: gic.spi(s.spi), accessPlatform: opts.restrictedDma });
     bus.map(s.base, s.size, transport);
     return { slot: n, net, transport };
   });

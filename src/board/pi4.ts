@@ -10,7 +10,7 @@
 //  - RAM above 0xfc000000 bytes continues at 4 GiB (the Pi 4 8 GB's layout).
 // CPUs are Cortex-A72 started through PSCI (conduit HVC, answered by the hypervisor core), not
 // the Pi firmware's spin tables.
-import { FdtNode, buildFdt, u64Cells, type MemReserve } from './fdt.js';
+import { type DtNode, FdtNode, buildFdt, parseDtb, u64Cells, type MemReserve } from './fdt.js';
 
 export const PI4_MAP = {
   RAM_BASE: 0,
@@ -161,4 +161,39 @@ export function buildBoardTree(cfg: Pi4Config): FdtNode {
  *  Error with a one-line message for an impossible configuration. */
 export function buildBoardDtb(cfg: Pi4Config): Uint8Array {
   return buildFdt(buildBoardTree(cfg), { memreserve: cfg.memreserve, bootCpuidPhys: 0 });
+}
+
+/** `dtb` with a restricted-dma-pool at `pool`, a range of its own beyond the RAM ranges (the VM's
+ *  shared I/O window in krustvm mode): the range joins the memory node (Linux wants the pool in
+ *  its linear map: kernel/dma/swiotlb.c rmem_swiotlb_device_init), /reserved-memory holds the pool
+ *  (so the page allocator never hands it out), and every virtio-mmio node names it in
+ *  `memory-region`. Works on a DTB from buildBoardDtb or one given with --dtb (2-cell addresses
+ *  and sizes at the root). Throws Error (one line) for a DTB it cannot extend. */
+export function addRestrictedDmaPool(dtb: Uint8Array, pool: Range): Uint8Array {
+  const parsed = parseDtb(dtb);
+  if (parsed.root.u32('#address-cells') !== 2 || parsed.root.u32('#size-cells') !== 2) throw new Error('device tree: the restricted DMA pool needs #address-cells = #size-cells = 2 at the root');
+  const nodes = new Map<DtNode, FdtNode>();
+  const writable = (n: DtNode): FdtNode => {
+    const f = new FdtNode(n.parent ? n.name : '');
+    nodes.set(n, f);
+    for (const [k, v] of n.props) f.set(k, v);
+    for (const c of n.children) f.add(writable(c));
+    return f;
+  };
+  const root = writable(parsed.root);
+  const memory = [...nodes].find(([d]) => d.parent === parsed.root && d.str('device_type') === 'memory');
+  if (!memory) throw new Error('device tree: no memory node to add the restricted DMA pool to');
+  const oldReg = memory[0].props.get('reg') ?? new Uint8Array(0);
+  const regBytes = (cells: number[]) => { const b = new Uint8Array(cells.length * 4); const dv = new DataView(b.buffer); cells.forEach((c, i) => dv.setUint32(4 * i, c, false)); return b; };
+  const added = regBytes(reg(pool));
+  const newReg = new Uint8Array(oldReg.length + added.length);
+  newReg.set(oldReg); newReg.set(added, oldReg.length);
+  memory[1].set('reg', newReg);
+  let rm = root.children.find((c) => c.name === 'reserved-memory');
+  if (!rm) rm = root.add('reserved-memory').set('#address-cells', [2]).set('#size-cells', [2]).set('ranges', true);
+  const node = rm.add(`restricted-dma@${hex(pool.base)}`).set('compatible', 'restricted-dma-pool').set('reg', reg(pool));
+  // Parsed nodes keep their phandles as raw properties: the new one must not collide.
+  node.phandle = Math.max(0, ...parsed.phandles.keys()) + 1;
+  for (const [d, f] of nodes) if (d.strings('compatible')?.includes('virtio,mmio')) f.set('memory-region', [node]);
+  return buildFdt(root, { memreserve: parsed.memreserve, bootCpuidPhys: parsed.bootCpuidPhys });
 }

@@ -35,7 +35,7 @@ const qemuScript = [
 const withQemu = itWith(hasTool('qemu-system-aarch64'), 'qemu-system-aarch64', 'qemu-system-arm');
 
 describe('krustvm VM ↔ qemu-system-aarch64 guest through the stream backend', () => {
-  for (const [engine, mode] of [['jit', 'bare'], ['interp', 'kvm']] as const) withQemu(`ping both ways and a TCP transfer between a krustvm (${engine}, --mode ${mode}) and a QEMU guest`, async () => {
+  for (const [engine, mode] of [['jit', 'bare'], ['interp', 'kvm'], ['jit', 'krustvm']] as const) withQemu(`ping both ways and a TCP transfer between a krustvm (${engine}, --mode ${mode}) and a QEMU guest`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'krustvm-qemu-net-'));
     const sock = path.join(dir, 'wire.sock'), consoleFile = path.join(dir, 'k.txt');
     let qemu: ReturnType<typeof startQemu> | undefined;

@@ -2,8 +2,9 @@
 // ping both ways, a TCP transfer (busybox nc) whose sha256 matches on arrival, netperf
 // TCP_STREAM / TCP_MAERTS / TCP_RR, and the pcap of the ping read back by tshark (JIT, --mode
 // bare); then ping and the transfer between an interpreter VM under the hypervisor core (--mode
-// kvm) and a bare JIT VM. (--mode krustvm refuses virtio-net until the guest's buffers can be
-// granted; the bundled kernel is ready for that route: net-restricted-dma.test.ts.)
+// kvm) and a bare JIT VM. Modes are pinned (run_vms.ts defaults to bare): this file is about the
+// switch and bare/kvm; --mode krustvm (the CLI default) networking, through the VM's shared I/O
+// window, is test/hypervisor/krustvm-net.test.ts.
 //
 // Addresses: the guests' /init gives eth0 10.0.0.N/24 with N the last byte of its MAC, so
 // mac=…:01 and mac=…:02 make 10.0.0.1 and 10.0.0.2 with no krustvm.ip= (the default rule is part

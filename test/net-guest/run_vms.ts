@@ -20,7 +20,7 @@ export interface VmDef {
   pcap?: string;
   /** Engine of this VM (default: the run's). */
   engine?: 'jit' | 'interp';
-  /** Hypervisor mode (`--mode`; default bare). */
+  /** Hypervisor mode (`--mode`; default bare here, pinned: the CLI's default is krustvm). */
   mode?: 'bare' | 'kvm' | 'krustvm';
 }
 
