@@ -9,7 +9,8 @@
 //
 // Not checked here: which exception level may access what (CNTKCTL_EL1, CNTHCTL_EL2 traps) —
 // the CPU decides that before calling; el0Allowed() helps with the CNTKCTL part.
-// TODO: the event stream (CNTKCTL.EVNTEN / CNTHCTL.EVNTEN) that wakes WFE.
+// The EL1 event stream (CNTKCTL_EL1.EVNTEN/EVNTDIR/EVNTI, Arm ARM D11.2.3 "Event streams"): an
+// event whenever bit EVNTI of CNTVCT makes the chosen transition; eventStreamNext() says when.
 import { type Device, type IrqLine, NO_IRQ } from './device.js';
 import { PI4_CNTFRQ, type TimeSource } from './timesource.js';
 
@@ -183,6 +184,21 @@ export class GenericTimer implements Device {
       case TIMER_REG.CNTV_TVAL_EL0: case TIMER_REG.CNTV_CTL_EL0: case TIMER_REG.CNTV_CVAL_EL0: return vten;
     }
     return false;
+  }
+
+  /** The first physical count after `since` at which CPU `cpu`'s EL1 event stream generates an
+   *  event, or null when CNTKCTL_EL1.EVNTEN = 0. The stream watches bit EVNTI (bits 7:4) of the
+   *  virtual count: a 0→1 transition when EVNTDIR (bit 3) = 0, 1→0 when it is 1 — one event
+   *  every 2^(EVNTI+1) ticks. */
+  eventStreamNext(cpu: number, since: bigint): bigint | null {
+    const s = this.st[cpu], k = s.kctl;
+    if (!(k & 4)) return null;
+    const bit = BigInt((k >>> 4) & 15), period = 2n << bit;
+    const target = k & 8 ? 0n : 1n << bit; // the value of count mod period right after the transition
+    const v = (since - s.voff) & U64;
+    let next = v - (v % period) + target;
+    if (next <= v) next += period;
+    return next + s.voff;
   }
 
   /** Whether a timer's interrupt output is asserted (tests, debug). */

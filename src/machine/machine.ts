@@ -118,6 +118,8 @@ export class Machine implements SysHost, PsciHost {
   fiqLine(i: number): boolean { return this.dev.gic.fiqAsserted(i); }
   firmwareCall(env: SysEnv): void { psciCall(env, this); }
   flushAllTlbs(): void { for (const v of this.vcpus) v.mem.flushTlb(); }
+  /** SEV (Arm ARM D1.16.1): every CPU's Event Register; CPUs waiting in WFE wake at their turn. */
+  sendEvent(): void { for (const v of this.vcpus) v.env.signalEvent(); }
 
   // ----- PsciHost
   cpuOn(t: number, entry: bigint, context: bigint): number {
@@ -146,7 +148,7 @@ export class Machine implements SysHost, PsciHost {
   affinityInfo(t: number): number { return this.vcpus[t].env.state === 'off' ? 1 : 0; }
   suspend(env: SysEnv): void {
     if (this.irqLine(env.index) || this.fiqLine(env.index)) return;
-    env.state = 'wfi';
+    env.state = 'wfi'; env.inWfe = false;
     throw new StopRun('halt');
   }
   systemOff(status: number): never { throw new StopRun('exit', status, 'guest powered off'); }

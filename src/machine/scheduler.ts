@@ -9,9 +9,34 @@
 // Exclusive monitors: only one CPU runs at a time, so a CPU's LDXR…STXR sequence can only be
 // broken by another CPU's store if a switch happens in between: the monitor of a CPU leaving
 // the processor is cleared (its STXR then fails and the guest retries, as architecture allows).
+//
+// WFE (Arm ARM D1.16): a CPU whose Event Register was clear waits (state 'wfi', inWfe) until an event —
+// SEV by any CPU (Machine.sendEvent), the timer's event stream, or the clearing of its exclusive
+// monitor by another CPU's store (LDAXR; WFE, as in Linux's smp_cond_load_acquire: the monitored
+// bytes are compared after every other CPU's slice) — or an interrupt that would be taken.
 import { Refetch } from '../cpu/state.js';
 import { StopRun } from '../interp/interpreter.js';
 import type { Machine, VCpu } from './machine.js';
+import type { SysEnv } from '../sys/env.js';
+
+/** A CPU waiting in WFE with its exclusive monitor armed: the monitored address and bytes. */
+interface Watch { addr: number; size: number; bytes: string | null }
+
+/** The bytes an exclusive monitor watches, as the waiting CPU reads them now (a fault: null). */
+function monitoredBytes(v: VCpu, a: number, exclSize: number): string | null {
+  const size = Math.max(4, Math.min(exclSize, 16));
+  try {
+    let out = '';
+    const base = a - (a % 4);
+    for (let off = 0; off < size; off += 4) {
+      const addr = base + off;
+      out += `${v.mem.r32(addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0) >>> 0},`;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
 
 export interface RunOptions {
   /** Instructions per CPU slice (default 10,000). */
@@ -46,6 +71,8 @@ export class Scheduler {
   private insns = 0;
   private quitRequested = false;
   private sleeper: (() => void) | undefined;
+  /** For CPUs waiting in WFE after LDAXR: the monitored bytes when they started waiting. */
+  private readonly watched = new Map<number, Watch>();
 
   constructor(readonly m: Machine, readonly inputPossible = false) {
     m.wake = () => { if (loopHolder !== this && yieldToWoken.enabled) otherWoken = true; const s = this.sleeper; this.sleeper = undefined; s?.(); };
@@ -90,8 +117,14 @@ export class Scheduler {
       const env = v.env;
       if (env.state === 'off') continue;
       if (env.state === 'wfi') {
-        if (!m.irqLine(v.index) && !m.fiqLine(v.index)) continue;
+        if (!this.wakes(env)) continue;
         env.state = 'running';
+        if (env.inWfe) {
+          env.inWfe = false;
+          env.event = false; // the event that woke WFE is consumed by it
+          env.wfeMonitor = false;
+          this.watched.delete(v.index);
+        }
       }
       v.cpu.pc = env.takeInterrupt(v.cpu.pc);
       env.wfeCount = 0;
@@ -101,6 +134,11 @@ export class Scheduler {
         if (d && d.unit === 'insns') budget = Math.max(1, Math.min(budget, d.wait));
       }
       const n = this.slice(v, budget);
+      if (env.inWfe && env.wfeMonitor) {
+        const { exclAddr: addr, exclSize: size } = v.cpu;
+        this.watched.set(v.index, { addr, size, bytes: monitoredBytes(v, addr, size) });
+      }
+      if (this.watched.size) this.checkMonitors(v);
       total += n;
       this.insns += n;
       m.icount?.advance(n);
@@ -109,6 +147,35 @@ export class Scheduler {
       if (m.stop || this.insns >= limit) break;
     }
     return total;
+  }
+
+  /** Whether a waiting CPU wakes now: WFI on its GIC IRQ/FIQ output (whatever PSTATE masks),
+   *  WFE as wfeWakes says. */
+  private wakes(env: SysEnv): boolean {
+    if (env.inWfe) return this.wfeWakes(env);
+    return this.m.irqLine(env.index) || this.m.fiqLine(env.index);
+  }
+
+  /** Whether a CPU waiting in WFE wakes now: its Event Register, an interrupt that would be
+   *  taken, or an event-stream event since it began waiting. */
+  private wfeWakes(env: SysEnv): boolean {
+    if (env.event || env.interruptDue()) return true;
+    const next = this.m.timer.eventStreamNext(env.index, env.wfeSince);
+    return next !== null && next <= this.m.timer.counter();
+  }
+
+  /** After CPU `ran`'s slice: a CPU waiting in WFE whose monitored bytes changed had its
+   *  exclusive monitor cleared by a store, which is a WFE wake-up event (global monitor rule). */
+  private checkMonitors(ran: VCpu): void {
+    for (const [i, watch] of this.watched) {
+      if (i === ran.index) continue;
+      const w = this.m.vcpus[i];
+      if (w.env.state !== 'wfi' || !w.env.inWfe) { this.watched.delete(i); continue; }
+      if (watch.bytes !== null && monitoredBytes(w, watch.addr, watch.size) === watch.bytes) continue;
+      w.env.signalEvent();
+      w.cpu.exclAddr = -1; w.cpu.exclSize = 0;
+      this.watched.delete(i);
+    }
   }
 
   /** Runs one CPU for up to `budget` instructions; returns how many retired. */
@@ -142,15 +209,22 @@ export class Scheduler {
     // fire, so without this update a timer that fired in between is neither a deadline nor an
     // interrupt, and the run ends as 'stuck' (seen: `boot --cmd 'sleep 2'`, about 1 run in 3).
     m.timer.update();
-    if (m.vcpus.some((v) => v.env.state === 'wfi' && (m.irqLine(v.index) || m.fiqLine(v.index)))) return undefined;
+    if (m.vcpus.some((v) => v.env.state === 'wfi' && this.wakes(v.env))) return undefined;
     const d = m.timer.nextDeadline();
-    if (d) {
-      if (m.icount) m.icount.advance(Math.max(1, d.wait));
-      else await this.sleep(d.wait / 1e6);
+    let wait = d ? d.wait : Infinity;
+    // The event stream of a CPU in WFE is a deadline too.
+    for (const v of m.vcpus) {
+      if (v.env.state !== 'wfi' || !v.env.inWfe) continue;
+      const at = m.timer.eventStreamNext(v.index, v.env.wfeSince);
+      if (at !== null) wait = Math.min(wait, m.timer.clock.until(at));
+    }
+    if (wait !== Infinity) {
+      if (m.icount) m.icount.advance(Math.max(1, wait));
+      else await this.sleep(wait / 1e6);
       m.timer.update();
       return undefined;
     }
-    if (!this.inputPossible) return this.result('stuck', 1, 'every CPU waits for an interrupt (WFI) and no timer or input can raise one');
+    if (!this.inputPossible) return this.result('stuck', 1, 'every CPU waits for an interrupt or event (WFI/WFE) and no timer or input can raise one');
     await this.sleep(1000);
     return undefined;
   }

@@ -33,8 +33,12 @@ export interface SysHost {
   firmwareCall(env: SysEnv, imm: number): void;
   /** TLBI …IS: every CPU's TLB. */
   flushAllTlbs(): void;
+  /** SEV: set every CPU's Event Register (waking CPUs in WFE). Absent: WFE only yields. */
+  sendEvent?(): void;
 }
 
+/** 'wfi' with SysEnv.inWfe set: waiting in WFE for an event (SEV, a cleared exclusive monitor,
+ *  the timer's event stream) or an interrupt that would be taken (scheduler.ts wakes it). */
 export type RunState = 'running' | 'wfi' | 'off';
 
 /** Where a CPU running as a VM exits to EL2 (the hypervisor core): stage-2 aborts. */
@@ -44,6 +48,7 @@ export interface El2Hooks {
 }
 
 const SCTLR_NTWI = 1n << 16n, SCTLR_NTWE = 1n << 18n, SCTLR_UMA = 1n << 9n, SCTLR_UCI = 1n << 26n;
+const SCTLR_SA = 1n << 3n, SCTLR_SA0 = 1n << 4n, SCTLR_DZE = 1n << 14n;
 
 export class SysEnv implements ExecEnv {
   // PSTATE (NZCV lives in cpu.R)
@@ -67,8 +72,21 @@ export class SysEnv implements ExecEnv {
   /** CPACR_EL1.FPEN forbids FP/SIMD at the current EL (see fpaccess.ts). */
   fpTrap = true;
   state: RunState = 'running';
-  /** WFEs executed (the scheduler resets it per slice). */
+  /** WFEs executed (the scheduler resets it per slice; kept for the hypervisor core's loop). */
   wfeCount = 0;
+  /** The Event Register (Arm ARM D1.16.1): set by SEV (any CPU), SEVL, a cleared exclusive
+   *  monitor of a CPU waiting in WFE and the timer's event stream; WFE consumes it. */
+  event = false;
+  /** The 'wfi' state is a wait in WFE (woken by events and takeable interrupts, not by any
+   *  interrupt line). */
+  inWfe = false;
+  /** In WFE with the exclusive monitor armed (LDAXR; WFE): any other CPU's run may have cleared
+   *  it by a store — the global monitor rule — which is an event (scheduler.ts). */
+  wfeMonitor = false;
+  /** Physical count when the CPU entered WFE (the event stream counts from there). */
+  wfeSince = 0n;
+  /** SP alignment checking is on at the current EL (SCTLR_EL1.SA / SA0, Arm ARM D1.8.2). */
+  spAlignCheck = false;
   /** Where a CPU that stopped its slice (WFI, WFE) continues. */
   resumePc = 0;
   readonly mmu: Mmu;
@@ -93,6 +111,7 @@ export class SysEnv implements ExecEnv {
     this.updateFp();
     this.translationChanged();
     this.state = 'running';
+    this.event = false; this.wfeMonitor = false; this.inWfe = false;
   }
 
   // ----- PSTATE
@@ -121,10 +140,12 @@ export class SysEnv implements ExecEnv {
   updateFp(): void {
     const fpen = (this.cpacr >>> 20) & 3;
     this.fpTrap = this.el === 0 ? fpen !== 3 : (fpen & 1) === 0;
+    this.spAlignCheck = (this.sctlr & (this.el === 0 ? SCTLR_SA0 : SCTLR_SA)) !== 0n;
   }
 
   /** Called after SCTLR/TCR/TTBR/MAIR change. */
   translationChanged(): void {
+    this.updateFp(); // SCTLR.SA/SA0
     this.mmu.configure(this);
     this.mem.flushTlb();
   }
@@ -248,16 +269,20 @@ export class SysEnv implements ExecEnv {
       case SYSOP.WFI:
         if (el0 && !(this.sctlr & SCTLR_NTWI)) throw this.wfxTrap(false);
         if (this.host.irqLine(this.index) || this.host.fiqLine(this.index)) return;
-        this.state = 'wfi';
+        this.state = 'wfi'; this.inWfe = false;
         this.resumePc = pc + 4;
         throw new StopRun('halt');
       case SYSOP.WFE:
+        // Arm ARM C6.2 WFE pseudocode: a set Event Register is cleared and WFE completes (no
+        // trap); otherwise the EL0 trap (SCTLR_EL1.nTWE = 0 → EC 0x01) comes before the wait.
+        if (this.event) { this.event = false; return; }
         if (el0 && !(this.sctlr & SCTLR_NTWE)) throw this.wfxTrap(true);
-        // No event register (SEV/SEVL are NOPs): WFE lets other CPUs run by ending the slice,
-        // but only every 8th time in a slice, so that an uncontended `sevl; wfe` lock stays cheap.
-        if ((++this.wfeCount & 7) !== 0) return;
-        this.resumePc = pc + 4;
-        throw new StopRun('halt');
+        return this.waitForEvent(pc);
+      case SYSOP.SEV: this.host.sendEvent?.(); this.event = true; return;
+      case SYSOP.SEVL: this.event = true; return;
+      case SYSOP.DC_ZVA: // only the EL0 check comes here (H.dczva zeroes)
+        if (el0 && !(this.sctlr & SCTLR_DZE)) throw this.trapSysreg(op, pc, false);
+        return;
       case SYSOP.MSR_SPSEL:
         if (el0) throw new UndefinedInstruction();
         this.setMode(this.el, Number(v & 1n));
@@ -292,6 +317,26 @@ export class SysEnv implements ExecEnv {
     }
     throw new UndefinedInstruction();
   }
+
+  /** WFE with the Event Register clear (Arm ARM D1.16.2): wait unless an interrupt would be
+   *  taken now; the scheduler wakes the CPU (state 'wfe') on an event or such an interrupt. */
+  private waitForEvent(pc: number): void {
+    if (this.interruptDue()) throw new Refetch(this.takeInterrupt(pc + 4));
+    this.resumePc = pc + 4;
+    if (this.el2 || !this.host.sendEvent) {
+      // A VM's vCPU (the hypervisor core's loop knows no 'wfe' state): yield the slice, as a
+      // WFE may complete at any time; every 8th time so that spinning locks stay cheap.
+      if ((++this.wfeCount & 7) !== 0) return;
+      throw new StopRun('halt');
+    }
+    this.wfeMonitor = this.cpu.exclAddr !== -1;
+    this.wfeSince = this.host.timer.counter();
+    this.state = 'wfi'; this.inWfe = true;
+    throw new StopRun('halt');
+  }
+
+  /** An event for this CPU (SEV by another CPU, a cleared monitor, the event stream). */
+  signalEvent(): void { this.event = true; }
 
   private wfxTrap(wfe: boolean): UndefinedInstruction {
     this.pendingSyndrome = syndrome(EC.WFX, wfxIss(wfe));

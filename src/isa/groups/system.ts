@@ -9,6 +9,7 @@ import type { InsnDef } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { rz, wz, SLOT_TPIDR_EL0 } from '../../cpu/state.js';
 import { imm, xz } from '../fmt.js';
+import { fpTrapsPossible } from '../../sys/fpaccess.js';
 
 /** op0:op1:CRn:CRm:op2 as the 16-bit system register / system operation number. */
 export const sysregEnc = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
@@ -84,6 +85,8 @@ export const SYSOP = {
   DC_CIVAC: sysregEnc(1, 3, 7, 14, 1),
   WFE: sysregEnc(0, 3, 2, 0, 2),
   WFI: sysregEnc(0, 3, 2, 0, 3),
+  SEV: sysregEnc(0, 3, 2, 0, 4),
+  SEVL: sysregEnc(0, 3, 2, 0, 5),
   ISB: sysregEnc(0, 3, 3, 0, 6),
   MSR_SPSEL: sysregEnc(0, 0, 4, 0, 5),
   MSR_DAIFSET: sysregEnc(0, 3, 4, 0, 6),
@@ -97,7 +100,7 @@ export const SYSOP = {
  *  and AT are EL1 operations. ISB is always allowed. */
 export function linuxEl0SysOp(op: number): boolean {
   return op === SYSOP.DC_CVAC || op === SYSOP.DC_CVAU || op === SYSOP.DC_CIVAC || op === SYSOP.IC_IVAU ||
-    op === SYSOP.WFE || op === SYSOP.ISB;
+    op === SYSOP.WFE || op === SYSOP.ISB || op === SYSOP.SEV || op === SYSOP.SEVL || op === SYSOP.DC_ZVA;
 }
 
 const TPIDR = 2 * SLOT_TPIDR_EL0;
@@ -195,12 +198,15 @@ export const system: InsnDef[] = [
     // Every hint executes as NOP on Armv8.0 (PAC, BTI, ESB… are later hints in this space),
     // except WFE and WFI, which the environment may use to wait.
     pattern: '11010101000000110010 CRm:4 op2:3 11111',
+    // SEV and SEVL set Event Registers (Arm ARM D1.16.1) in system mode only: elsewhere (Linux
+    // user mode) nothing waits for events and they stay NOPs at no cost.
     decode(f) {
       const n = (f.CRm << 3) | f.op2;
-      return { s: { wait: n === 2 || n === 3 ? n : 0 }, o: {} };
+      return { s: { wait: n === 2 || n === 3 ? n : 0, sev: (n === 4 || n === 5) && fpTrapsPossible ? n : 0 }, o: {} };
     },
     sem(b, _o, s) {
       if (s.wait) b.exit('sysOpExit', b.c32(s.wait === 2 ? SYSOP.WFE : SYSOP.WFI), b.c64(0, 0));
+      else if (s.sev) b.effect('sys', b.pcRel(0), b.c32(s.sev === 4 ? SYSOP.SEV : SYSOP.SEVL), b.c64(0, 0));
     },
     disasm(f) {
       const n = (f.CRm << 3) | f.op2;
@@ -258,12 +264,15 @@ export const system: InsnDef[] = [
     pattern: '1101010100001 op1:3 CRn:4 CRm:4 op2:3 Rt:5',
     decode(f, insn) {
       const enc = (insn >>> 5) & 0xffff;
-      return { s: { k: sysKind(enc) }, o: { op: enc, t: rz(f.Rt) } };
+      // DC ZVA at EL0 traps while SCTLR_EL1.DZE = 0 (Arm ARM DDI 0487, the SCTLR_EL1.DZE field description): in system
+      // mode the environment checks first (sysOp(DC_ZVA) throws the EC 0x18 trap or returns).
+      const k = sysKind(enc);
+      return { s: { k, zc: k === SysKind.Zva && fpTrapsPossible ? 1 : 0 }, o: { op: enc, t: rz(f.Rt) } };
     },
     sem(b, o, s) {
       const x = b.x(o.t);
       switch (s.k) {
-        case SysKind.Zva: b.effect('dczva', x); break;
+        case SysKind.Zva: if (s.zc) b.effect('sys', b.pcRel(0), o.op, x); b.effect('dczva', x); break;
         case SysKind.Effect: b.effect('sys', b.pcRel(0), o.op, x); break;
         default: b.exit('sysOpExit', o.op, x);
       }
