@@ -8,16 +8,22 @@
 //   npm run bench -- --only boot     # only that
 //
 // Each measurement runs in a fresh child process (bench/child.ts) so JIT warm-up, caches and
-// peak memory belong to that run alone. qemu-aarch64 executes the same binary on a workload
-// about 10× bigger (so its start-up does not dominate); its guest instruction count is ours
-// scaled by that factor (the programs are deterministic), and its start-up time is taken out
-// by also timing a run with a tiny workload.
+// peak memory belong to that run alone. Every engine is measured the same two ways:
+//  - end-to-end ("e2e"): guest instructions / wall time of the whole process on the standard
+//    workload (`args`), start-up included (node and module load, handler compilation, ELF load,
+//    JIT warm-up) — what a user waits for;
+//  - steady state: (instructions − tiny-run instructions) / (wall time − tiny-run wall time),
+//    the tiny run (`small`) taking out each engine's own fixed start-up. qemu-aarch64 runs a
+//    workload about 10× bigger for this (its guest instruction count is ours scaled by that
+//    factor: the programs are deterministic) so that timer noise does not dominate.
+// JIT warm-up that grows with the code run (compiling units, V8 optimising them) stays in both.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { modesMain, wantsModes } from './modes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -46,10 +52,12 @@ export const BENCHES: Bench[] = [
 
 export interface Sample { seconds: number; icount: number; rssMB: number; units?: number; compileMs?: number; out: string; exitCode: number }
 
-function runChild(engine: string, b: Bench, args: string[]): Sample {
+function runChild(engine: string, b: Bench, args: string[]): Sample & { wall: number } {
+  const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [childJs, engine, path.join(guestDir, b.bin), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const last = r.stdout.trim().split('\n').pop() ?? '';
-  try { return JSON.parse(last) as Sample; } catch {
+  try { return { ...(JSON.parse(last) as Sample), wall }; } catch {
     throw new Error(`${b.name} under ${engine}: no result (${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' / ')})`);
   }
 }
@@ -165,6 +173,7 @@ function printTable(cols: [string, string, number][], rows: Record<string, unkno
 }
 
 async function main(): Promise<void> {
+  if (wantsModes(hideBin(process.argv))) return modesMain(hideBin(process.argv)); // --modes / --net / --only net: bench/modes.ts
   const argv = await yargs(hideBin(process.argv))
     .scriptName('npm run bench --')
     .usage('$0 [options]\n\nRuns the benchmark guests under the interpreter, the JIT and qemu-aarch64 and prints medians.')
@@ -187,15 +196,23 @@ async function main(): Promise<void> {
     const row: Record<string, number | string | undefined> = { name: b.name };
     let reference: string | undefined;
     let icount = 0;
+    let smallIcount = 0;
     for (const engine of engines.filter((e) => e !== 'qemu')) {
-      const samples: Sample[] = [];
-      for (let i = 0; i < argv.repeats; i++) samples.push(runChild(engine, b, b.args));
+      const samples: (Sample & { wall: number })[] = [];
+      const tiny: (Sample & { wall: number })[] = [];
+      // Alternate full and tiny runs so that changes in the machine's load hit both alike.
+      for (let i = 0; i < argv.repeats; i++) { samples.push(runChild(engine, b, b.args)); tiny.push(runChild(engine, b, b.small)); }
       for (const s of samples) {
         if (reference === undefined) reference = s.out;
         else if (s.out !== reference) row.mismatch = `${engine} output differs`;
       }
       icount = samples[0].icount;
-      row[`${engine}_mips`] = median(samples.map((s) => s.icount / s.seconds / 1e6));
+      smallIcount = tiny[0].icount;
+      const wall = median(samples.map((s) => s.wall)), tinyWall = median(tiny.map((s) => s.wall));
+      row[`${engine}_mips_e2e`] = icount / wall / 1e6;
+      row[`${engine}_mips_steady`] = (icount - smallIcount) / Math.max(1e-6, wall - tinyWall) / 1e6;
+      row[`${engine}_startup_s`] = tinyWall;
+      row[`${engine}_mips_run`] = median(samples.map((s) => s.icount / s.seconds / 1e6)); // in-process, ELF load excluded (JSON only)
       row[`${engine}_rss_mb`] = Math.max(...samples.map((s) => s.rssMB));
       if (engine === 'jit' && samples[0].units) {
         row.jit_units = samples[0].units;
@@ -203,23 +220,33 @@ async function main(): Promise<void> {
       }
     }
     row.insns = icount;
+    row.small_insns = smallIcount;   // the tiny run's guest instructions (JSON only)
     if (qemu && icount) {
       const startup = median(Array.from({ length: argv.repeats }, () => runQemu(b, b.small).seconds));
-      const check = runQemu(b, b.args);
-      if (reference !== undefined && check.out !== reference) row.mismatch = 'qemu output differs';
+      const same = Array.from({ length: argv.repeats }, () => runQemu(b, b.args));
+      if (reference !== undefined && same.some((r) => r.out !== reference)) row.mismatch = 'qemu output differs';
+      row.qemu_mips_e2e = icount / median(same.map((r) => r.seconds)) / 1e6;
       const runs = Array.from({ length: argv.repeats }, () => runQemu(b, b.qemuArgs));
-      row.qemu_mips = (icount * b.qemuScale) / Math.max(1e-6, median(runs.map((r) => r.seconds)) - startup) / 1e6;
+      row.qemu_mips_steady = (icount * b.qemuScale - smallIcount) / Math.max(1e-6, median(runs.map((r) => r.seconds)) - startup) / 1e6;
+      row.qemu_startup_s = startup;
     }
-    if (row.jit_mips && row.interp_mips) row.jit_over_interp = (row.jit_mips as number) / (row.interp_mips as number);
-    if (row.jit_mips && row.qemu_mips) row.jit_over_qemu = (row.jit_mips as number) / (row.qemu_mips as number);
+    const ratio = (a: string, b2: string) => (typeof row[a] === 'number' && typeof row[b2] === 'number' ? (row[a] as number) / (row[b2] as number) : undefined);
+    row.jit_over_interp_e2e = ratio('jit_mips_e2e', 'interp_mips_e2e');
+    row.jit_over_interp_steady = ratio('jit_mips_steady', 'interp_mips_steady');
+    row.jit_over_qemu_e2e = ratio('jit_mips_e2e', 'qemu_mips_e2e');
+    row.jit_over_qemu_steady = ratio('jit_mips_steady', 'qemu_mips_steady');
     rows.push(row);
     console.error(`  ${b.name} done`);
   }
 
   const cols: [string, string, number][] = [
-    ['name', 'guest', 0], ['insns', 'guest insns (M)', -1], ['interp_mips', 'interp MIPS', 1], ['jit_mips', 'JIT MIPS', 1],
-    ['qemu_mips', 'qemu MIPS', 0], ['jit_over_interp', 'JIT/interp', 1], ['jit_over_qemu', 'JIT/qemu', 3],
-    ['jit_compile_ms_per_unit', 'compile ms/unit', 3], ['jit_rss_mb', 'JIT peak MB', 0], ['mismatch', 'note', 0],
+    ['name', 'guest', 0], ['insns', 'guest insns (M)', -1],
+    ['interp_mips_e2e', 'interp e2e', 1], ['interp_mips_steady', 'interp steady', 1],
+    ['jit_mips_e2e', 'JIT e2e', 1], ['jit_mips_steady', 'JIT steady', 1],
+    ['qemu_mips_e2e', 'qemu e2e', 0], ['qemu_mips_steady', 'qemu steady', 0],
+    ['jit_over_interp_e2e', 'JIT/interp e2e', 1], ['jit_over_interp_steady', 'JIT/interp steady', 1],
+    ['jit_over_qemu_e2e', 'JIT/qemu e2e', 3], ['jit_over_qemu_steady', 'JIT/qemu steady', 3],
+    ['jit_startup_s', 'JIT start-up s', 2], ['jit_compile_ms_per_unit', 'compile ms/unit', 3], ['jit_rss_mb', 'JIT peak MB', 0], ['mismatch', 'note', 0],
   ];
   const cell = (r: Record<string, unknown>, [k, , d]: [string, string, number]) => {
     const v = r[k];
@@ -227,7 +254,7 @@ async function main(): Promise<void> {
     return v === undefined ? '—' : String(v);
   };
   const mean: Record<string, unknown> = { name: 'geomean' };
-  for (const k of ['interp_mips', 'jit_mips', 'qemu_mips', 'jit_over_interp', 'jit_over_qemu']) {
+  for (const k of cols.map((c) => c[0]).filter((k) => k.includes('mips') || k.includes('_over_') || k.endsWith('startup_s'))) {
     const xs = rows.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
     if (xs.length) mean[k] = geomean(xs);
   }
@@ -235,7 +262,7 @@ async function main(): Promise<void> {
     const table = [cols.map((c) => c[1]), ...[...rows, mean].map((r) => cols.map((c) => cell(r, c)))];
     const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
     for (const line of table) console.log(line.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  '));
-    console.log(`\nmedians of ${argv.repeats} runs; node ${process.version}; ${new Date().toISOString()}`);
+    console.log(`\nguest MIPS, medians of ${argv.repeats} runs; e2e: whole process, start-up included; steady: start-up taken out (minus a tiny-workload run of the same engine); node ${process.version}; ${new Date().toISOString()}`);
   }
   let bootRows: Record<string, unknown>[] | undefined;
   if (doBoot) {
