@@ -48,6 +48,17 @@ describe('SP alignment checking', () => {
       expect(new DataView(o.m.ram.buffer).getBigUint64(DATA + 0x38, true)).toBe(0n);
     });
 
+    it(`EL1: LDR Q1, [SP] with SP % 16 = 8 faults too, after the FP/SIMD access check (${engine})`, async () => {
+      const CPACR_EL1 = 0xd5181045 - 5, LDR_Q1_SP = 0x3dc003e1, FPEN = 3 << 20;
+      const FP_TRAP_ESR = ((0x07 << 26) | (1 << 25) | (1 << 24) | (0xe << 20)) >>> 0; // CV = 1, COND = 0b1110
+      for (const fpen of [FPEN, 0]) {
+        let at = 0;
+        const o = await run(engine, (a) => { a.mov(5, fpen).w(CPACR_EL1 | 5).mov(0, DATA + 8).movSp(0); at = a.pc; a.w(LDR_Q1_SP).psci(PSCI_SYSTEM_OFF); });
+        expect(o.esr >>> 0).toBe(fpen ? SP_ALIGN_ESR : FP_TRAP_ESR);
+        expect(o.elr).toBe(at);
+      }
+    });
+
     it(`EL1: aligned SP, a misaligned non-SP base, or SA = 0 do not fault (${engine})`, async () => {
       const o = await run(engine, (a) => {
         a.mov(0, DATA).movSp(0).ldrx(1, 31, 8); // SP aligned

@@ -17,6 +17,7 @@ import { simdShift } from './simd_shift.js';
 import { simdWide } from './simd_wide.js';
 import { simdElem } from './simd_elem.js';
 import { simdCrypto } from './simd_crypto.js';
+import { withSpCheck } from './ldst.js';
 
 /** Shape key of the access check (not a name any subgroup uses). */
 export const FP_CHECK_SHAPE = 'fpc';
@@ -38,6 +39,8 @@ export function withFpCheck(def: InsnDef): InsnDef {
   };
 }
 
+// SIMD&FP loads and stores check SP alignment too (ldst.ts), after the access check: the
+// pseudocode calls CheckFPAdvSIMDEnabled64() before CheckSPAlignment().
 export const simd: InsnDef[] = [
-  ...simdLdst, ...simdFp, ...simdSame, ...simdMisc, ...simdPerm, ...simdShift, ...simdWide, ...simdElem, ...simdCrypto,
+  ...simdLdst.map(withSpCheck), ...simdFp, ...simdSame, ...simdMisc, ...simdPerm, ...simdShift, ...simdWide, ...simdElem, ...simdCrypto,
 ].map(withFpCheck);
