@@ -16,25 +16,17 @@ import { GIC400 } from '../../devices/gic400.js';
 import type { SerialBackend } from '../../devices/serial/backend.js';
 import type { GenericTimer } from '../../devices/timer.js';
 import type { Layout } from '../../src/machine/loader.js';
+import type { MachineOptions } from '../../src/machine/machine.js';
 import { StopRun } from '../../src/interp/interpreter.js';
 import type { RunState } from '../../src/sys/env.js';
 
 const PAGE = 4096;
 
-export interface VmMachineOptions {
+/** The bare machine's options, plus what a VM needs. */
+export interface VmMachineOptions extends MachineOptions {
   isolation: Isolation;
-  ramBytes: number;
-  cpus?: number;
-  engine?: 'interp' | 'jit';
-  icount?: boolean;
-  nsPerInsn?: number;
-  serial?: SerialBackend;
-  jitThreshold?: number;
   /** Ed25519 public key (PEM) the core verifies images against (krustvm isolation). */
   publicKeyPem?: string;
-  /** virtio-net NICs: their DMA goes through the core's view of the VM (granted pages only in
-   *  krustvm isolation). */
-  nics?: NicConfig[];
   /** Give the VM host pages in a shuffled order (seeded), to show RAM need not be contiguous. */
   scatterSeed?: number;
 }
