@@ -219,34 +219,48 @@ export class VirtioNet implements VirtioDevice {
 
   // ----- transmit
 
-  private transmit(): void {
-    const q = this.queues[TX_Q], dma = this.dma;
+  /** Serves the chains queue `qi` holds: `handle` returns the bytes written into a chain and
+   *  what to do once it is used, or null after failing the device. Used chains interrupt once. */
+  private serve(qi: number, handle: (dma: DmaView, c: Chain) => { written: number; then?: () => void } | null): void {
+    const q = this.queues[qi], dma = this.dma;
     if (!q || !dma) return;
     let any = false;
     for (;;) {
       const c = q.pop();
       if (c === null) { if (q.enableNotification()) continue; break; }
       if (c instanceof QueueError) { this.queueFailed(c); return; }
-      const tx = this.txFrame(dma, c);
-      if (tx === undefined) { this.signal?.fail(`transmit queue: buffer of chain ${c.head} no longer accessible`); this.dma = null; return; }
-      const e = q.push(c.head, 0);
+      const r = handle(dma, c);
+      if (!r) return;
+      const e = q.push(c.head, r.written);
       if (e) { this.queueFailed(e); return; }
       any = true;
-      if (tx === null) { this.stats.txDropped++; continue; }
-      if (!this.linkUp) { this.stats.txDropped++; continue; }
-      const { frame, meta } = tx;
-      this.stats.txFrames++; this.stats.txBytes += frame.length;
-      if (!meta || this.backend.carriesMeta) this.backend.send(frame, meta);
-      else if (!meta.gso) { completeChecksum(frame, meta.csum!.start, meta.csum!.offset); this.backend.send(frame); }
-      else {
-        const wire = toWire(frame, meta);
-        this.stats.txSegments += wire.length;
-        for (const w of wire) this.backend.send(w);
-      }
+      r.then?.();
       // A backend that loops frames straight back may have made the receive side fail.
       if (this.dma !== dma) return;
     }
-    if (any) this.signal?.used(TX_Q);
+    if (any) this.signal?.used(qi);
+  }
+
+  private transmit(): void {
+    this.serve(TX_Q, (dma, c) => {
+      const tx = this.txFrame(dma, c);
+      if (tx === undefined) { this.signal?.fail(`transmit queue: buffer of chain ${c.head} no longer accessible`); this.dma = null; return null; }
+      return { written: 0, then: () => this.send(tx) };
+    });
+  }
+
+  /** Puts a transmitted frame on the wire (finishing offloads the backend cannot carry). */
+  private send(tx: { frame: Uint8Array; meta?: FrameMeta } | null): void {
+    if (tx === null || !this.linkUp) { this.stats.txDropped++; return; }
+    const { frame, meta } = tx;
+    this.stats.txFrames++; this.stats.txBytes += frame.length;
+    if (!meta || this.backend.carriesMeta) this.backend.send(frame, meta);
+    else if (!meta.gso) { completeChecksum(frame, meta.csum!.start, meta.csum!.offset); this.backend.send(frame); }
+    else {
+      const wire = toWire(frame, meta);
+      this.stats.txSegments += wire.length;
+      for (const w of wire) this.backend.send(w);
+    }
   }
 
   /** The frame of a transmit chain and what is left to do on it (checksum, segmentation);
@@ -386,23 +400,14 @@ export class VirtioNet implements VirtioDevice {
   // ----- control queue
 
   private control(): void {
-    const q = this.queues[CTRL_Q], dma = this.dma;
-    if (!q || !dma) return;
-    let any = false;
-    for (;;) {
-      const c = q.pop();
-      if (c === null) { if (q.enableNotification()) continue; break; }
-      if (c instanceof QueueError) { this.queueFailed(c); return; }
-      if (c.writeLen < 1) { this.queueFailed(new QueueError(`queue 2: control command ${c.head} has no writable ack byte`)); return; }
+    this.serve(CTRL_Q, (dma, c) => {
+      if (c.writeLen < 1) { this.queueFailed(new QueueError(`queue 2: control command ${c.head} has no writable ack byte`)); return null; }
       const cmd = readChain(dma, c, MAX_CTRL);
-      if (!cmd) { this.queueFailed(new QueueError(`queue 2: buffer of chain ${c.head} no longer accessible`)); return; }
+      if (!cmd) { this.queueFailed(new QueueError(`queue 2: buffer of chain ${c.head} no longer accessible`)); return null; }
       const ack = c.readLen > MAX_CTRL ? this.refuse('ctrl-long', `control command of ${c.readLen} bytes`) : this.command(cmd);
-      if (writeChain(dma, c, new Uint8Array([ack])) < 0) { this.queueFailed(new QueueError(`queue 2: ack of chain ${c.head} not writable`)); return; }
-      const e = q.push(c.head, 1);
-      if (e) { this.queueFailed(e); return; }
-      any = true;
-    }
-    if (any) this.signal?.used(CTRL_Q);
+      if (writeChain(dma, c, new Uint8Array([ack])) < 0) { this.queueFailed(new QueueError(`queue 2: ack of chain ${c.head} not writable`)); return null; }
+      return { written: 1 };
+    });
   }
 
   private refuse(kind: string, what: string): number {
