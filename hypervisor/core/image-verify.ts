@@ -19,10 +19,11 @@
 // The signature file (`IMAGE.sig`, beside the image; JSON, readable, versioned):
 //   { "format": "krustvm-image-signature", "version": 1, "algorithm": "ed25519",
 //     "loadAddress": "0x0" | "any", "length": N, "sha256": "<hex of the signed bytes>",
-//     "content": "file" | "gunzip", "publicKeySha256": "<hex of the signer's SPKI DER>",
+//     "content": "file" | "gunzip" | "elf-load", "publicKeySha256": "<hex of the signer's SPKI DER>",
 //     "signature": "<base64, 64 bytes>" }
 // `content` says how the signed bytes come from the file next to it (gunzip: its decompressed
-// contents, as krustvm loads a gzip kernel and the bundled initramfs). Only `signature`, the load
+// contents, as krustvm loads a gzip kernel and the bundled initramfs; elf-load: an ELF kernel's
+// loadable segments laid out at their physical addresses, gaps zero, bound to the lowest one). Only `signature`, the load
 // address and the image bytes decide validity; the other fields give clear refusal reasons.
 //
 // This module is part of the trusted core: it imports nothing but node:crypto and never throws.
@@ -124,19 +125,23 @@ export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: st
 
 // ----- the signature file
 
+/** How signed bytes come from a file: as they are, decompressed, or an ELF file's loaded segments. */
+export type SignedContent = 'file' | 'gunzip' | 'elf-load';
+const CONTENTS: readonly string[] = ['file', 'gunzip', 'elf-load'];
+
 export interface SignatureFile {
   loadAddress: LoadAddress;
   length: number;
   sha256: string;
   /** How the signed bytes come from the file beside the .sig. */
-  content: 'file' | 'gunzip';
+  content: SignedContent;
   /** SHA-256 of the signer's public key (SPKI DER), hex; absent if unknown. */
   publicKeySha256?: string;
   signature: Uint8Array;
 }
 
 /** Builds the .sig record for a signature just made over `image`. */
-export function makeSignatureFile(image: Uint8Array, load: LoadAddress, signature: Uint8Array, content: 'file' | 'gunzip', publicKeyPem?: string): SignatureFile {
+export function makeSignatureFile(image: Uint8Array, load: LoadAddress, signature: Uint8Array, content: SignedContent, publicKeyPem?: string): SignatureFile {
   return {
     loadAddress: load, length: image.length, sha256: sha256Hex(image), content,
     publicKeySha256: publicKeyPem ? publicKeyFingerprint(publicKeyPem) : undefined, signature,
@@ -172,12 +177,12 @@ export function parseSignatureFile(text: string): { ok: true; sig: SignatureFile
   else return bad('"loadAddress" must be "any" or a hex address like "0x80000"');
   if (!isAddress(o.length)) return bad('"length" must be a byte count');
   if (typeof o.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.sha256)) return bad('"sha256" must be 64 lowercase hex digits');
-  if (o.content !== 'file' && o.content !== 'gunzip') return bad('"content" must be "file" or "gunzip"');
+  if (typeof o.content !== 'string' || !CONTENTS.includes(o.content)) return bad('"content" must be "file", "gunzip" or "elf-load"');
   if (o.publicKeySha256 !== undefined && (typeof o.publicKeySha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.publicKeySha256))) return bad('"publicKeySha256" must be 64 lowercase hex digits');
   if (typeof o.signature !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(o.signature)) return bad('"signature" must be base64');
   const signature = new Uint8Array(Buffer.from(o.signature, 'base64'));
   if (signature.length !== SIGNATURE_BYTES) return bad(`the signature is ${signature.length} bytes; an Ed25519 signature is ${SIGNATURE_BYTES} (truncated)`);
-  return { ok: true, sig: { loadAddress: load, length: o.length, sha256: o.sha256, content: o.content, publicKeySha256: o.publicKeySha256 as string | undefined, signature } };
+  return { ok: true, sig: { loadAddress: load, length: o.length, sha256: o.sha256, content: o.content as SignedContent, publicKeySha256: o.publicKeySha256 as string | undefined, signature } };
 }
 
 /**

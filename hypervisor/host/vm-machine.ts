@@ -15,7 +15,7 @@ import { addRestrictedDmaPool } from '../../src/board/pi4.js';
 import { GIC400 } from '../../devices/gic400.js';
 import type { SerialBackend } from '../../devices/serial/backend.js';
 import type { GenericTimer } from '../../devices/timer.js';
-import type { Layout } from '../../src/machine/loader.js';
+import { loadedSpan, type Layout } from '../../src/machine/loader.js';
 import type { MachineOptions } from '../../src/machine/machine.js';
 import { StopRun } from '../../src/interp/interpreter.js';
 import type { RunState } from '../../src/sys/env.js';
@@ -271,12 +271,8 @@ export class VmMachine {
 /** The kernel's bytes as they sit in guest memory, from its first loaded byte to its last (gaps
  *  between ELF segments zero): what a krustvm-mode kernel signature covers, at `ipa`. */
 export function kernelImage(l: Layout): { ipa: number; bytes: Uint8Array } {
-  const chunks = l.kernel.chunks.filter((c) => c.data.length > 0);
-  if (chunks.length === 1) return { ipa: chunks[0].addr, bytes: chunks[0].data };
-  const lo = Math.min(...chunks.map((c) => c.addr)), hi = Math.max(...chunks.map((c) => c.addr + c.data.length));
-  const bytes = new Uint8Array(hi - lo);
-  for (const c of chunks) bytes.set(c.data, c.addr - lo);
-  return { ipa: lo, bytes };
+  const s = loadedSpan(l.kernel);
+  return { ipa: s.addr, bytes: s.bytes };
 }
 
 /** The UART set up as the Pi firmware leaves it (same as src/machine/boot.ts firmwareInit). */

@@ -102,7 +102,7 @@ export function signMain(a: SignArgs): Promise<number> {
       if (!s.ok) throw new LoadError(`${a.key}: ${s.reason}`);
       publicKeyPem ??= derivePublicPem(keyPem);
       const text = formatSignatureFile(makeSignatureFile(img.bytes, load, s.signature, img.content, publicKeyPem));
-      const what = img.kind === 'linux-image' ? `arm64 Image${img.content === 'gunzip' ? ', decompressed' : ''}` : img.content === 'gunzip' ? 'decompressed contents' : img.kind === 'elf' ? 'ELF file' : 'file contents';
+      const what = img.kind === 'linux-image' ? `arm64 Image${img.content === 'gunzip' ? ', decompressed' : ''}` : img.content === 'gunzip' ? 'decompressed contents' : img.kind === 'elf' ? 'ELF kernel, loaded segments' : 'file contents';
       if (img.kind === 'linux-image' && addr !== undefined && addr !== img.load) say(`warning: ${file}: signed for ${describe(addr)}, but krustvm loads this Image at ${hex(img.load as number)}`);
       out.push({ file: sigPathOf(file), text, line: `signed ${file} (${what}, ${img.bytes.length} bytes) for ${describe(load)} → ${sigPathOf(file)}` });
     }
@@ -160,7 +160,7 @@ export function signCommands(setExit: (code: number) => void): CommandModule[] {
     command: 'sign <images..>',
     describe: 'Sign VM images (kernel, initrd) for secure boot; writes IMAGE.sig beside each',
     builder: (y) => y
-      .usage('Usage: krustvm sign IMAGE… --key PRIVATE.pem [--addr ADDR|any] [--gunzip]\n\nSigns each image as krustvm loads it, bound to its load address: an arm64 Linux Image (gzip or not) is signed decompressed at its load address (RAM base + text_offset); other files (initrd, ELF) byte for byte, valid at any address unless --addr is given. The signature goes to IMAGE.sig.')
+      .usage('Usage: krustvm sign IMAGE… --key PRIVATE.pem [--addr ADDR|any] [--gunzip]\n\nSigns each image as krustvm loads it, bound to its load address: an arm64 Linux Image (gzip or not) is signed decompressed at its load address (RAM base + text_offset); an ELF kernel as its loadable segments sit in guest memory, bound to the lowest segment address; other files (an initrd) byte for byte, valid at any address unless --addr is given. The signature goes to IMAGE.sig.')
       .positional('images', { type: 'string', array: true, describe: 'the image files' })
       .option('key', { type: 'string', describe: 'the Ed25519 private key (PEM, from krustvm keygen)' })
       .option('addr', { type: 'string', describe: 'guest-physical load address to bind to (0x… or decimal), or "any"' })

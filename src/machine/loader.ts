@@ -9,6 +9,7 @@
 // LoadError with a one-line message.
 import { buildBoardDtb } from '../board/pi4.js';
 import { FDT_MAGIC } from '../board/fdt.js';
+import { MAX_RAM } from './machine.js';
 
 export class LoadError extends Error {}
 
@@ -82,6 +83,20 @@ function parseElf(file: string, dv: DataView, b: Uint8Array): BootImage {
   if (chunks.length === 0) throw bad('has no loadable segments');
   if (entry < 0) throw bad(`its entry point 0x${entryV.toString(16)} is in no loadable segment`);
   return { chunks, entry, end, format: 'elf' };
+}
+
+/** A kernel's bytes as they sit in guest memory, from its first loaded byte to its last (the gaps
+ *  between ELF segments zero, trailing zero fill left out): what a krustvm-mode kernel signature
+ *  covers, bound to `addr`. */
+export function loadedSpan(k: BootImage): { addr: number; bytes: Uint8Array } {
+  const chunks = k.chunks.filter((c) => c.data.length > 0);
+  if (chunks.length === 0) return { addr: k.chunks[0]?.addr ?? 0, bytes: new Uint8Array(0) };
+  if (chunks.length === 1) return { addr: chunks[0].addr, bytes: chunks[0].data };
+  const lo = Math.min(...chunks.map((c) => c.addr)), hi = Math.max(...chunks.map((c) => c.addr + c.data.length));
+  if (hi - lo > MAX_RAM) throw new LoadError(`the kernel's segments span ${hex(hi - lo)} bytes, more than any machine's RAM (${MAX_RAM / MiB} MiB)`);
+  const bytes = new Uint8Array(hi - lo);
+  for (const c of chunks) bytes.set(c.data, c.addr - lo);
+  return { addr: lo, bytes };
 }
 
 export interface Layout {

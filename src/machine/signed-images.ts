@@ -5,21 +5,23 @@
 //  - an arm64 Linux Image, plain or gzip (krustvm always decompresses a gzip kernel): the
 //    decompressed Image, bound to its load address. The loader puts an Image at RAM base 0 +
 //    text_offset from its header, whatever the RAM size, so the signature holds for every -m.
-//  - anything else (an initrd, an ELF kernel, a raw binary): the file's bytes — or, with
+//  - an ELF kernel: its loadable segments as they sit in guest memory (from the first loaded byte
+//    to the last, gaps zero), bound to the lowest segment's physical address — the bytes the core
+//    finds in the VM — recorded as content "elf-load".
+//  - anything else (an initrd, a raw binary): the file's bytes — or, with
 //    gunzip, its decompressed contents, as krustvm loads the bundled initramfs — bound to
 //    "any" address unless an address is given. The initrd's place depends on the RAM size (right
-//    below the device tree at the top of RAM) and is told to the kernel in the device tree; an
-//    ELF file carries its own load addresses inside the signed bytes.
+//    below the device tree at the top of RAM) and is told to the kernel in the device tree.
 // The bundled guest (guests/linux) ships Image.gz.sig (decompressed Image at 0x0) and
 // initramfs.cpio.gz.sig (the decompressed cpio, "any"), made with the key whose public half is
 // guests/linux/krustvm-guest.pub.pem.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { LoadError, parseKernel } from './loader.js';
+import { LoadError, loadedSpan, parseKernel } from './loader.js';
 import { readInput } from './boot.js';
 import { bundledGuest } from './guest.js';
-import { parseSignatureFile, type LoadAddress, type SignatureFile } from '../../hypervisor/core/image-verify.js';
+import { parseSignatureFile, type LoadAddress, type SignatureFile, type SignedContent } from '../../hypervisor/core/image-verify.js';
 
 /** The bundled guest's public key file, in guests/linux. */
 export const BUNDLED_PUBLIC_KEY = 'krustvm-guest.pub.pem';
@@ -34,7 +36,7 @@ export interface LoadedImage {
   /** The bytes as they go into guest memory. */
   bytes: Uint8Array;
   /** How they come from the file. */
-  content: 'file' | 'gunzip';
+  content: SignedContent;
   kind: 'linux-image' | 'elf' | 'data';
   /** The address krustvm loads them at, or 'any' when that is not fixed by the file. */
   load: LoadAddress;
@@ -70,13 +72,23 @@ export function loadedImageOf(file: string, opts: { gunzip?: boolean; what?: str
   }
   if (opts.gunzip) throw new LoadError(`${file}: --gunzip was given but the file is not gzip-compressed`);
   if (isArm64Image(raw)) return { file, bytes: raw, content: 'file', kind: 'linux-image', load: imageLoadAddress(file, raw) };
-  return { file, bytes: raw, content: 'file', kind: isElf(raw) ? 'elf' : 'data', load: 'any' };
+  if (isElf(raw)) { const s = elfLoadedSpan(file, raw); return { file, bytes: s.bytes, content: 'elf-load', kind: 'elf', load: s.addr }; }
+  return { file, bytes: raw, content: 'file', kind: 'data', load: 'any' };
+}
+
+/** An ELF kernel's loaded segments laid out as in guest memory (LoadError if it is malformed). */
+function elfLoadedSpan(file: string, raw: Uint8Array): { addr: number; bytes: Uint8Array } {
+  return loadedSpan(parseKernel(file, raw, Number.MAX_SAFE_INTEGER));
 }
 
 /** The bytes a .sig record covers, taken from `file` the way the record says (content). */
 export function signedBytesOf(file: string, sig: SignatureFile): Uint8Array {
   const raw = readInput(file, 'image');
   if (sig.content === 'file') return raw;
+  if (sig.content === 'elf-load') {
+    if (!isElf(raw)) throw new LoadError(`${file}: its signature covers an ELF kernel's loaded segments, but the file is not an ELF file`);
+    return elfLoadedSpan(file, raw).bytes;
+  }
   if (!isGzip(raw)) throw new LoadError(`${file}: its signature covers the decompressed contents, but the file is not gzip-compressed`);
   return gunzip(file, raw);
 }

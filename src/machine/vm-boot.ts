@@ -51,12 +51,13 @@ export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inp
         throw new LoadError(`--mode krustvm: the ${what} ${file} has no valid signature (${(x as Error).message}); ${HOW_TO}`);
       }
     };
-    if (plan.kernel.format === 'elf') {
-      // The core can only verify what sits in guest memory (the loaded segments); `krustvm sign`
-      // signs an ELF file as a whole.
-      throw new LoadError(`--mode krustvm: ${a.kernel} is an ELF kernel; its signature covers the file, but the core verifies the bytes loaded into the VM, so ELF kernels cannot be verified yet; use an arm64 Image or a raw binary, or choose --mode kvm or --mode bare, which do not verify`);
+    if (a.kernel) {
+      kernelSignature = sig(a.kernel, 'kernel');
+      // An ELF kernel is verified as its segments sit in the VM; a signature over the file is not that.
+      if (plan.kernel.format === 'elf' && readSignatureFile(sigPathOf(a.kernel)).content !== 'elf-load') {
+        throw new LoadError(`--mode krustvm: the signature of the ELF kernel ${a.kernel} covers the file, but the core verifies the segments loaded into the VM; sign it again with this krustvm's \`krustvm sign\` (it signs an ELF kernel's loaded segments), or choose --mode kvm or --mode bare, which do not verify`);
+      }
     }
-    if (a.kernel) kernelSignature = sig(a.kernel, 'kernel');
     if (a.initrd) initrdSignature = sig(a.initrd, 'initrd');
     const g = bundledGuest();
     const keyFile = a['public-key'] ?? (g ? path.join(g.dir, BUNDLED_PUBLIC_KEY) : undefined);
