@@ -55,6 +55,10 @@ export interface Pi4Config {
   /** A restricted-dma-pool for virtio (DMA only through this window, which the guest shares
    *  with the host: the isolation-friendly route). Physical range inside RAM. */
   restrictedDma?: { base: number; size: number };
+  /** Bytes for /chosen/rng-seed: entropy the kernel takes from its boot loader (QEMU's virt
+   *  machine and the Pi firmware pass one), so its random number generator is ready at once
+   *  instead of spinning on timer jitter at the first read of /dev/urandom. */
+  rngSeed?: Uint8Array;
   /** Extra /memreserve/ entries. */
   memreserve?: MemReserve[];
 }
@@ -107,6 +111,7 @@ export function buildBoardTree(cfg: Pi4Config): FdtNode {
   const chosen = root.add('chosen');
   chosen.set('stdout-path', 'serial0:115200n8');
   if (cfg.bootargs !== undefined) chosen.set('bootargs', cfg.bootargs);
+  if (cfg.rngSeed) chosen.set('rng-seed', cfg.rngSeed);
   if (cfg.initrd) {
     chosen.set('linux,initrd-start', [BigInt(cfg.initrd.start)]).set('linux,initrd-end', [BigInt(cfg.initrd.end)]);
   }

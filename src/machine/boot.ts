@@ -1,5 +1,6 @@
 // Boots the machine from files: reads kernel/initrd/DTB (one-line LoadErrors for bad input),
 // lays them out, powers on CPU 0 in the boot state and returns the machine with its scheduler.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Machine, type MachineOptions } from './machine.js';
@@ -18,6 +19,15 @@ export interface BootFiles {
   kernelAddr?: number;
   /** virtio-mmio slots the generated DTB describes (one per NIC). */
   virtioSlots?: number;
+  /** /chosen/rng-seed for the kernel's RNG (see bootRngSeed). */
+  rngSeed?: Uint8Array;
+}
+
+/** The boot loader's entropy for the kernel (/chosen/rng-seed, 32 bytes as QEMU passes): random,
+ *  or under --icount a fixed value, since a deterministic run must not depend on the host. */
+export function bootRngSeed(deterministic: boolean): Uint8Array {
+  if (!deterministic) return new Uint8Array(crypto.randomBytes(32));
+  return new Uint8Array(crypto.createHash('sha256').update('krustvm --icount rng-seed').digest());
 }
 
 export function readInput(file: string, what: string): Uint8Array {
@@ -58,7 +68,7 @@ function readInitrd(file: string, gunzip: boolean): Uint8Array {
 export function planBoot(files: BootFiles, ramBytes: number, cpus: number): Layout {
   const k = parseKernel(files.kernel, readKernel(files.kernel), ramBytes, files.kernelAddr);
   return layout(k, {
-    ramBytes, cpus, bootargs: files.append, virtioSlots: files.virtioSlots,
+    ramBytes, cpus, bootargs: files.append, virtioSlots: files.virtioSlots, rngSeed: files.rngSeed,
     initrd: files.initrd ? { file: files.initrd, data: readInitrd(files.initrd, files.gunzipInitrd === true) } : undefined,
     dtb: files.dtb ? { file: files.dtb, data: readInput(files.dtb, 'device tree') } : undefined,
   });

@@ -16,7 +16,7 @@ import { FileBackend } from '../../devices/serial/file.js';
 import { buildBoardDtb } from '../board/pi4.js';
 import { MAX_RAM } from './machine.js';
 import { LoadError } from './loader.js';
-import { bootLayout, planBoot } from './boot.js';
+import { bootLayout, bootRngSeed, planBoot } from './boot.js';
 import { BUNDLED_APPEND, BUNDLED_APPEND_CMD, ExitStatusMarker, bundledGuest, cmdBootargs } from './guest.js';
 import { multiVmOptions, runVms, type MultiVmArgs, type VmHooks } from './multi-vm.js';
 import { type NetArgs, netOptions, openNetArgs, parseNetArgs } from './net-args.js';
@@ -86,6 +86,8 @@ export interface BootArgs extends MachineArgs, VmHooks, NetArgs {
   cmd?: string;
   /** Print instructions, time and MIPS on stderr at the end. */
   stats?: boolean;
+  /** Check every JIT-compiled unit against the interpreter (jit/check.ts). */
+  'check-jit'?: boolean;
   /** Several VMs in this process (multi-vm.ts). */
   vm?: string[];
 }
@@ -114,7 +116,7 @@ export async function bootMain(a: BootArgs): Promise<number> {
     const kernelAddr = a['kernel-addr'] !== undefined ? Number(a['kernel-addr']) : undefined;
     if (kernelAddr !== undefined && !(Number.isSafeInteger(kernelAddr) && kernelAddr >= 0 && kernelAddr % 4 === 0)) throw new UsageError(`--kernel-addr ${a['kernel-addr']}: give a 4-byte aligned address`);
     const netSpecs = parseNetArgs(a, (m) => new UsageError(m));
-    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled, virtioSlots: netSpecs.length }, ramBytes, cpus);
+    const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled, virtioSlots: netSpecs.length, rngSeed: bootRngSeed(a.icount === true) }, ramBytes, cpus);
     if (a.dtb && (a.append !== undefined || a.initrd)) say('warning: with --dtb the given device tree is used unchanged (--append and --initrd are not written into it)');
     let quit = () => {};
     const s = a.serialBackend ? { backend: a.serialBackend, input: false } : serialBackend(a.serial ?? 'stdio', () => quit());
@@ -122,13 +124,13 @@ export async function bootMain(a: BootArgs): Promise<number> {
     const backend = marker ?? s.backend;
     const t0 = process.hrtime.bigint();
     const net = await openNetArgs(netSpecs, a, (m) => new UsageError(m)).catch(async (x) => { await backend.close(); throw x; });
-    const { scheduler, statsLines } = bootForMode(a as ModeArgs, plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend, nics: net?.nics }, s.input || net !== null);
+    const { scheduler, statsLines } = bootForMode(a as ModeArgs, plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend, nics: net?.nics, checkJit: a['check-jit'] === true }, s.input || net !== null);
     quit = () => scheduler.quit();
     a.onStart?.(scheduler);
     const r = await scheduler.run({ maxInsns: a['max-insns'] });
     await backend.close();
     await net?.close();
-    if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none') say(r.message);
+    if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none' || r.message.startsWith('--check-jit')) say(r.message);
     if (a.stats) {
       const sec = Number(process.hrtime.bigint() - t0) / 1e9;
       say(`${r.insns} guest instructions in ${sec.toFixed(2)} s (${(r.insns / sec / 1e6).toFixed(1)} MIPS)`);
@@ -179,6 +181,7 @@ export function bootCommands(setExit: (code: number) => void): CommandModule[] {
       .option('max-insns', { type: 'number', describe: 'stop after this many guest instructions' })
       .option('cmd', { type: 'string', describe: "run this shell command in the guest, then power off and exit with its status (the bundled guest's /init)" })
       .option('stats', { type: 'boolean', default: false, describe: 'print guest instructions, run time and MIPS on stderr at the end' })
+      .option('check-jit', { type: 'boolean', default: false, describe: 'check every JIT-compiled unit against the interpreter and stop at the first difference (slow)' })
       .example('krustvm boot', 'boot the bundled Linux guest to a busybox shell')
       .example("krustvm boot --cmd 'uname -a'", 'run one command in it and exit with its status')
       .example('krustvm boot --kernel Image --initrd initramfs.cpio.gz --append "console=ttyAMA0" -m 512M', 'boot Linux')

@@ -115,6 +115,8 @@ export interface LayoutOptions {
   dtb?: { file: string; data: Uint8Array };
   /** virtio-mmio slots to describe in the generated DTB (one per NIC). */
   virtioSlots?: number;
+  /** /chosen/rng-seed of the generated DTB. */
+  rngSeed?: Uint8Array;
 }
 
 /** Places kernel, initrd and DTB; builds the DTB (which must know where the initrd is). */
@@ -137,7 +139,7 @@ export function layout(kernel: BootImage, o: LayoutOptions): Layout {
     if (dtb.length < 40 || dv.getUint32(0, false) !== FDT_MAGIC) throw new LoadError(`${o.dtb.file}: is not a device tree blob (no 0xd00dfeed magic); compile it with dtc -O dtb`);
     if (dv.getUint32(4, false) > dtb.length) throw new LoadError(`${o.dtb.file}: the device tree blob is truncated (header says ${dv.getUint32(4, false)} bytes)`);
   } else {
-    dtb = buildBoardDtb({ ramBytes: o.ramBytes, cpus: o.cpus, bootargs: o.bootargs, initrd: initrd && { start: initrd.start, end: initrd.end }, virtioSlots: o.virtioSlots });
+    dtb = buildBoardDtb({ ramBytes: o.ramBytes, cpus: o.cpus, bootargs: o.bootargs, initrd: initrd && { start: initrd.start, end: initrd.end }, virtioSlots: o.virtioSlots, rngSeed: o.rngSeed });
   }
   if (dtb.length > 2 * MiB) throw new LoadError(`${o.dtb?.file ?? 'device tree'}: larger than the 2 MiB the boot protocol allows`);
   return { kernel, dtbAddr, dtb, initrd };

@@ -3,11 +3,12 @@ import { buildBoardDtb, buildBoardTree, ramRanges, virtioSlot, PI4_MAP, type Pi4
 import { parseDtb } from '../../src/board/fdt.js';
 import { compile, decompile, findDtc } from './dtc.js';
 import { notRun } from '../util/tools.js';
+import { bootRngSeed } from '../../src/machine/boot.js';
 
 const full: Pi4Config = {
   ramBytes: 1 << 30, cpus: 4, bootargs: 'console=ttyAMA0 earlycon', initrd: { start: 0x8000000, end: 0x8100000 },
   virtioSlots: 2, timerAlwaysOn: true, restrictedDma: { base: 0x3c000000, size: 0x400000 },
-  memreserve: [{ address: 0, size: 0x1000 }],
+  memreserve: [{ address: 0, size: 0x1000 }], rngSeed: new Uint8Array(32).map((_, i) => i + 1),
 };
 
 const dtc = findDtc();
@@ -107,6 +108,15 @@ describe('board DTB contents (parseDtb round trip)', () => {
     expect(ch.str('bootargs')).toBe('console=ttyAMA0 earlycon');
     expect(ch.u64('linux,initrd-start')).toBe(0x8000000n);
     expect(ch.u64('linux,initrd-end')).toBe(0x8100000n);
+    // The boot loader's entropy, bytes as given (Linux: drivers/of/fdt.c reads "rng-seed").
+    expect(ch.cells('rng-seed')).toEqual([0x01020304, 0x05060708, 0x090a0b0c, 0x0d0e0f10, 0x11121314, 0x15161718, 0x191a1b1c, 0x1d1e1f20]);
+  });
+
+  it('the boot rng-seed: 32 random bytes, or under --icount the same every run', () => {
+    const a = bootRngSeed(false), b = bootRngSeed(false);
+    expect([a.length, b.length]).toEqual([32, 32]);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    expect(Buffer.from(bootRngSeed(true)).equals(Buffer.from(bootRngSeed(true)))).toBe(true);
   });
 
   it('virtio-mmio slots in the documented window, with the restricted DMA pool', () => {

@@ -56,6 +56,8 @@ describe('bundled Linux guest (jit)', () => {
     expect(s.dmesg).toMatch(/smp: Brought up 1 node, 2 CPUs/);
     expect(s.dmesg).toMatch(/ttyAMA0 at MMIO 0xfe201000 .* is a PL011 rev2/);
     expect(s.dmesg).toMatch(/Run \/init as init process/);
+    // The RNG is seeded from /chosen/rng-seed before anything runs (no jitter-entropy spinning).
+    expect(s.dmesg).toMatch(/\[    0\.000000\] random: crng init done/);
     expect(complaints(s.dmesg.replace(/^.*psci: (PSCIv1\.0 detected in firmware|Trusted OS migration not required).*$/gm, ''))).toEqual([]);
     expect(s.dmesgtail.trim().split('\n')).toHaveLength(3);
     // 50 fork+exec of busybox from the shell.
