@@ -14,11 +14,17 @@ export class StopRun {
   constructor(readonly reason: 'exit' | 'signal' | 'halt' | 'error', readonly code = 0, readonly message = '') {}
 }
 
+/** Bound on the decoded-word cache (entries, ~100 bytes each). */
+const MAX_DECODED_WORDS = 1 << 18;
+
 const undefinedHandler: Handler = (cpu) => { PC[0] = cpu.env.undefinedInsn(PC[0]); return 1; };
 
 export class Interpreter {
   private readonly pages = new Map<number, (Entry | undefined)[]>();
   private readonly handlers = new Map<string, Handler>();
+  /** Decoded entries by instruction word: an entry depends on the word alone, and a kernel's
+   *  code repeats words (a boot decodes ~165K instructions, ~55K distinct ones). */
+  private readonly byWord = new Map<number, Entry>();
   /** Print each instruction before it executes (--trace). */
   trace: ((pc: number, e: Entry) => void) | undefined;
 
@@ -30,8 +36,19 @@ export class Interpreter {
     if (entries) { entries.fill(undefined); this.pages.delete(ramPage); }
   }
 
-  /** The decoded entry for the instruction word `insn` (shared handler, fresh operands). */
+  /** The decoded entry for the instruction word `insn` (shared by every place the word occurs;
+   *  entries are never modified). */
   decodeWord(insn: number): Entry {
+    let e = this.byWord.get(insn);
+    if (e === undefined) {
+      if (this.byWord.size >= MAX_DECODED_WORDS) this.byWord.clear();
+      e = this.decodeFresh(insn);
+      this.byWord.set(insn, e);
+    }
+    return e;
+  }
+
+  private decodeFresh(insn: number): Entry {
     const te = this.decoder.lookup(insn);
     const d = te && te.def.decode(this.decoder.fields(te, insn), insn);
     if (!te || !d) return { h: undefinedHandler, o: [], insn, name: 'UNDEFINED' };
