@@ -17,6 +17,13 @@ export interface EngineOptions {
   trace?: (pc: number, insn: number) => void;
 }
 
+/** One --stats line for the engines of several CPUs: each counter summed (`name k=v …`). */
+export function engineStatsLine(name: string, all: Record<string, number>[]): string {
+  const sum = new Map<string, number>();
+  for (const s of all) for (const [k, v] of Object.entries(s)) sum.set(k, (sum.get(k) ?? 0) + v);
+  return `${name}: ${[...sum].map(([k, v]) => `${k}=${Math.round(v * 10) / 10}`).join(' ')}`;
+}
+
 export interface Engine {
   /** Runs up to `budget` guest instructions from cpu.pc; returns how many ran. Throws StopRun. */
   run(budget: number): number;

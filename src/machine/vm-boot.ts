@@ -11,6 +11,7 @@ import { Scheduler } from './scheduler.js';
 import { bundledGuest } from './guest.js';
 import { BUNDLED_PUBLIC_KEY, readPublicKey, readSignatureFile, sigPathOf } from './signed-images.js';
 import { VmMachine } from '../../hypervisor/host/vm-machine.js';
+import { engineStatsLine } from '../engine.js';
 
 export type RunMode = 'bare' | 'kvm' | 'krustvm';
 export const RUN_MODES: readonly RunMode[] = ['bare', 'kvm', 'krustvm'];
@@ -41,8 +42,8 @@ const HOW_TO = 'sign the images with `krustvm sign` (`krustvm keygen` makes a ke
 export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inputPossible: boolean): ModeBoot {
   const mode = a.mode ?? DEFAULT_MODE;
   if (mode === 'bare') {
-    const { scheduler } = bootLayout(plan, opts, inputPossible);
-    return { scheduler, statsLines: () => [] };
+    const { scheduler, machine } = bootLayout(plan, opts, inputPossible);
+    return { scheduler, statsLines: () => [engineStatsLine(`engine ${opts.engine ?? 'interp'}`, machine.vcpus.map((v) => v.engine.stats()))] };
   }
   let kernelSignature: Uint8Array | undefined, initrdSignature: Uint8Array | undefined, publicKeyPem: string | undefined;
   if (mode === 'krustvm') {
@@ -66,7 +67,7 @@ export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inp
   }
   const m = VmMachine.create({
     isolation: mode, ramBytes: opts.ramBytes, cpus: opts.cpus, engine: opts.engine, icount: opts.icount, nsPerInsn: opts.nsPerInsn,
-    serial: opts.serial, jitThreshold: opts.jitThreshold, publicKeyPem, nics: opts.nics,
+    serial: opts.serial, jitThreshold: opts.jitThreshold, checkJit: opts.checkJit, publicKeyPem, nics: opts.nics,
   }, { layout: plan, kernelSignature, initrdSignature });
   if ('error' in m) {
     const hint = mode === 'krustvm' ? `; ${HOW_TO}` : '';

@@ -63,6 +63,25 @@ describe.runIf(hasGuest)('the bundled Linux guest in the VM modes', () => {
   }, 120_000);
 });
 
+describe('--stats in bare mode', () => {
+  it('reports the engines\' counters summed over the CPUs', async () => {
+    const errs: string[] = [];
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
+    let status: number;
+    try {
+      status = await bootMain({ kernel: path.join(BIN, 'hello.elf'), mode: 'bare', engine: 'jit', icount: true, m: '64M', serial: 'none', stats: true } as never);
+    } finally { process.stderr.write = orig; }
+    expect(status).toBe(0);
+    const text = errs.join('');
+    const total = /(\d+) guest instructions in/.exec(text);
+    const line = /engine jit: instructions=(\d+) .*coldInsns=(\d+)/.exec(text);
+    expect(total && line, text).toBeTruthy();
+    expect(line![1]).toBe(total![1]);
+    expect(Number(line![2])).toBeGreaterThan(0);
+  }, 60_000);
+});
+
 describe('--stats in the VM modes', () => {
   it('reports exits by reason, hypercalls, stage-2 faults and grants', async () => {
     const errs: string[] = [];
