@@ -59,6 +59,9 @@ Exit status: the guest's exit status; 128+N if a signal N killed it (a message s
 
 type Argv = Record<string, unknown>;
 
+/** Whether help may be printed (a program's own -h costs only the layout). */
+const wantsHelp = (argv: string[]) => argv.some((a) => a === '--help' || a === '-h');
+
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const isRun = argv[0] === 'run';
@@ -107,7 +110,9 @@ async function main(argv: string[]): Promise<number> {
     .strict()
     .help('help').alias('h', 'help')
     .version()
-    .wrap(Math.min(100, process.stderr.columns || 100))
+    // Help text is laid out only when asked for: yargs renders each command's help before running
+    // it, and wrapping it costs tens of milliseconds of every start.
+    .wrap(wantsHelp(argv) ? Math.min(100, process.stderr.columns || 100) : null)
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   await parser.parseAsync();
   return exitCode;
