@@ -8,7 +8,7 @@
 import { Cpu, Refetch, UndefinedInstruction } from '../src/cpu/state.js';
 import type { Decoder } from '../src/isa/decoder.js';
 import type { Engine, EngineOptions } from '../src/engine.js';
-import { Interpreter } from '../src/interp/interpreter.js';
+import { HOT_MARK, Interpreter } from '../src/interp/interpreter.js';
 import { PC } from '../src/interp/handlers.js';
 import { H } from '../src/ir/helpers.js';
 import { GuestFault, PAGE_SIZE, Access } from '../src/mem/memory.js';
@@ -26,12 +26,13 @@ import { dumpUnit } from './dump.js';
 // slower under the JIT than under the interpreter (qsort, printf_ints).
 export const DEFAULT_THRESHOLD = 2000;
 /** The default in system mode once the guest has shown a kernel-sized code footprint
- *  (SYSTEM_FOOTPRINT distinct blocks). A kernel boot runs ~40K distinct blocks, few of them many
- *  times: at 2000, compiling (AST, astring, new Function, and V8 optimising ~800 units) cost more
- *  than twice the interpreter's whole boot; from ~100000 on, only the few hot loops (memset,
- *  decompression, idle) are compiled. Small system guests (bare-metal tests) keep 2000. */
+ *  (SYSTEM_FOOTPRINT distinct blocks; the bare-metal test guests run under 250, a Linux boot
+ *  ~40K), counted then as taken-jump arrivals in the interpreter's loop (coldInterp). Few kernel
+ *  blocks run many times: at 2000, compiling (AST, astring, new Function, and V8 optimising ~800
+ *  units) cost more than twice the interpreter's whole boot; at 10000 (26 units) and 30000 (10) a
+ *  boot still took more CPU time than at 100000 (one unit), V8's optimising compiles included. */
 export const SYSTEM_THRESHOLD = 100000;
-export const SYSTEM_FOOTPRINT = 4000;
+export const SYSTEM_FOOTPRINT = 1000;
 const XC_SIZE = 64;
 const TWO32 = 4294967296;
 
@@ -58,6 +59,8 @@ class Jit implements JitEngine {
   private readonly ctx = new RunCtx();
   /** From the options, else DEFAULT_THRESHOLD, raised to SYSTEM_THRESHOLD for a kernel. */
   private threshold: number;
+  /** A kernel-sized guest (SYSTEM_FOOTPRINT): cold code runs in the interpreter's own loop. */
+  private kernelTier = false;
   private readonly checker: JitChecker | undefined;
   private readonly regsInLocals: boolean;
   /** Current pc of the dispatcher (a field so a throw anywhere leaves it right). */
@@ -136,7 +139,7 @@ class Jit implements JitEngine {
             this.exception(x);
             continue;
           }
-          if (u === undefined) { prev = undefined; this.cold(); continue; }
+          if (u === undefined) { prev = undefined; if (this.kernelTier) this.coldInterp(); else this.cold(); continue; }
           if (prev !== undefined && !prev.dead && prev.chainOut) {
             // Same page: valid as long as both units live. Across pages: only while the
             // translations seen in this generation of the exec cache hold.
@@ -280,6 +283,7 @@ class Jit implements JitEngine {
         cp.cold[idx] = b;
         if (++this.st.blocksDiscovered === SYSTEM_FOOTPRINT && this.opts.jitThreshold === undefined && this.cpu.mem.mmio !== undefined) {
           this.threshold = SYSTEM_THRESHOLD;
+          this.kernelTier = true;
         }
         this.st.insnsDiscovered += b.entries.length;
       }
@@ -291,6 +295,44 @@ class Jit implements JitEngine {
       const u = cp.units[off >> 2];
       if (u !== undefined && u.pc === pc) return;
     }
+  }
+
+  /** The cold tier of a kernel-sized guest: most of its code runs a few times, where going block
+   *  by block costs more than the interpreter's own loop. That loop counts the taken jumps that
+   *  arrive at each instruction and stops before a target that has reached the threshold or
+   *  where a unit starts (HOT_MARK); the code there is then compiled, or its unit run. */
+  private coldInterp(): void {
+    const it = this.interp, ctx = this.ctx;
+    if (it.stoppedHot && it.lastPc === this.pc) {
+      it.stoppedHot = false;
+      if (this.compileHere()) return;
+    }
+    try {
+      it.runProfiled(this.pc, ctx.n, this.threshold);
+    } finally {
+      ctx.n -= it.lastRan;
+      this.st.coldInsns += it.lastRan;
+      this.pc = it.lastPc;
+      this.flushX();   // the code may have changed the translation
+    }
+  }
+
+  /** Compiles the region at this.pc, where the profiled loop stopped (find() has just looked
+   *  it up); false if nothing could be compiled (the loop then never stops there again). */
+  private compileHere(): boolean {
+    const pc = this.pc, ramPage = this.curRam / PAGE_SIZE;
+    const cp = this.curPage ?? this.cache.pageOrNew(ramPage);
+    this.curPage = cp;
+    const idx = (pc - Math.floor(pc / PAGE_SIZE) * PAGE_SIZE) >> 2;
+    let b = cp.cold[idx];
+    if (b === undefined || b.pc !== pc) {
+      b = discoverBlock(this.decoder, this.interp, this.cpu.mem.dv, pc, this.curRam);
+      cp.cold[idx] = b;
+    }
+    b.hits = Math.max(b.hits, 1);
+    if (!b.noCompile && this.compile(b, cp, idx)) return true;
+    this.interp.setArrivals(ramPage, idx, -HOT_MARK);
+    return false;
   }
 
   /** Runs a cold block's instructions from this.pc through the interpreter's handlers; leaves
@@ -348,8 +390,15 @@ class Jit implements JitEngine {
         if (q === undefined || q === cp) return undefined;
         p = q;
       }
-      const c = p.cold[(pc - vp * PAGE_SIZE) >> 2];
-      return c && c.pc === pc ? c : undefined;
+      const k = (pc - vp * PAGE_SIZE) >> 2;
+      const c = p.cold[k];
+      if (c && c.pc === pc) return c;
+      // The kernel tier's cold code has no blocks: one that has run is read now.
+      if (!this.kernelTier || !this.interp.hasRun(p.ramPage, k)) return undefined;
+      const nb = discoverBlock(this.decoder, this.interp, this.cpu.mem.dv, pc, p.ramPage * PAGE_SIZE);
+      nb.hits = 1;
+      p.cold[k] = nb;
+      return nb;
     };
     let c: Compiled | undefined;
     const disasm = this.opts.jitDump || this.checker ? (i: Insn) => this.decoder.disasm(i.word, i.pc) : undefined;
@@ -381,6 +430,7 @@ class Jit implements JitEngine {
     const { SP, SN, SW } = siteTables(c.sites);
     u.fn = new Function('H', 'U', 'SP', 'SN', 'SW', `${c.src}\nreturn ${c.name};`)(H, u, SP, SN, SW);
     this.cache.add(cp, idx, u);
+    if (this.kernelTier) this.interp.setArrivals(cp.ramPage, idx, HOT_MARK);   // jumps here leave the interpreter
     const st = this.st;
     st.unitsCompiled++;
     if (c.blocks.length > 1) st.regions++;

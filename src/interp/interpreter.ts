@@ -19,8 +19,17 @@ const MAX_DECODED_WORDS = 1 << 18;
 
 const undefinedHandler: Handler = (cpu) => { PC[0] = cpu.env.undefinedInsn(PC[0]); return 1; };
 
+/** A RAM page's decoded entries, and how often a taken jump arrived at each instruction (the
+ *  JIT's profile when it runs cold code through this loop; a unit's entry carries HOT_MARK). */
+interface PageCode { entries: (Entry | undefined)[]; arrivals: Int32Array }
+
+/** Arrival count that stops a profiled run at once (a compiled unit starts there). */
+export const HOT_MARK = 0x3fffffff;
+/** No arrival count reaches it (a plain interpreter run). */
+const NO_LIMIT = 0x7fffffff;
+
 export class Interpreter {
-  private readonly pages = new Map<number, (Entry | undefined)[]>();
+  private readonly pages = new Map<number, PageCode>();
   private readonly handlers = new Map<string, Handler>();
   /** Decoded entries by instruction word: an entry depends on the word alone, and a kernel's
    *  code repeats words (a boot decodes ~165K instructions, ~55K distinct ones). */
@@ -30,10 +39,26 @@ export class Interpreter {
 
   constructor(readonly cpu: Cpu, readonly decoder: Decoder) {}
 
+  /** Where the last run stopped, how many instructions it retired, and whether it stopped
+   *  before a jump target whose arrivals reached the limit (runProfiled). */
+  lastPc = NaN;
+  lastRan = 0;
+  stoppedHot = false;
+
   /** Drops the decoded entries of a RAM page (its code was written). */
   invalidatePage(ramPage: number): void {
-    const entries = this.pages.get(ramPage);
-    if (entries) { entries.fill(undefined); this.pages.delete(ramPage); }
+    const pc = this.pages.get(ramPage);
+    if (pc) { pc.entries.fill(undefined); this.pages.delete(ramPage); }
+  }
+
+  /** Sets the arrival count of the instruction at `idx` of `ramPage` (HOT_MARK: stop there;
+   *  0 or negative: count afresh / later). */
+  setArrivals(ramPage: number, idx: number, v: number): void {
+    this.pageCode(ramPage).arrivals[idx] = v;
+  }
+  /** Whether the instruction at `idx` of `ramPage` has been decoded, i.e. has run. */
+  hasRun(ramPage: number, idx: number): boolean {
+    return this.pages.get(ramPage)?.entries[idx] !== undefined;
   }
 
   /** The decoded entry for the instruction word `insn` (shared by every place the word occurs;
@@ -58,14 +83,14 @@ export class Interpreter {
     return { h, o: Object.values(d.o), insn, name: te.def.name };
   }
 
-  private pageEntries(ramPage: number): (Entry | undefined)[] {
-    let entries = this.pages.get(ramPage);
-    if (!entries) {
-      entries = new Array(PAGE_SIZE / 4).fill(undefined);
-      this.pages.set(ramPage, entries);
+  private pageCode(ramPage: number): PageCode {
+    let pc = this.pages.get(ramPage);
+    if (!pc) {
+      pc = { entries: new Array(PAGE_SIZE / 4).fill(undefined), arrivals: new Int32Array(PAGE_SIZE / 4) };
+      this.pages.set(ramPage, pc);
       this.cpu.mem.markCode(ramPage);
     }
-    return entries;
+    return pc;
   }
 
   /** RAM offset of the page holding `pc`, translated for execution (faults like a fetch). */
@@ -79,25 +104,51 @@ export class Interpreter {
 
   /** Runs up to `budget` instructions; returns how many ran. StopRun propagates to the caller. */
   run(budget: number): number {
+    const cpu = this.cpu;
+    try {
+      return this.loop(cpu.pc, budget, NO_LIMIT);
+    } finally {
+      cpu.pc = this.lastPc;
+      cpu.icount += this.lastRan;
+    }
+  }
+
+  /** Runs up to `budget` instructions from `pc` for the JIT's cold tier: stops before a jump
+   *  target that taken jumps have reached `hotLimit` times (stoppedHot). Leaves cpu.pc and
+   *  cpu.icount alone: the caller accounts from lastPc and lastRan (also after StopRun). */
+  runProfiled(pc: number, budget: number, hotLimit: number): number {
+    return this.loop(pc, budget, hotLimit);
+  }
+
+  private loop(startPc: number, budget: number, hotLimit: number): number {
     const cpu = this.cpu, mem = cpu.mem;
-    let pc = cpu.pc;
+    let pc = startPc;
     let n = budget;
     let pageBase = NaN, ramBase = 0;
     let entries: (Entry | undefined)[] = [];
+    let arrivals: Int32Array = new Int32Array(0);
+    let jumped = false;
     const trace = this.trace;
+    this.stoppedHot = false;
     try {
-      while (n > 0) {
+      run: while (n > 0) {
         try {
           for (; n > 0; n--) {
             const off = pc - pageBase;
             if (!(off >= 0 && off < PAGE_SIZE) || (off & 3) !== 0) {
-              if ((pc & 3) !== 0) { pc = cpu.env.fault(new GuestFault('alignment', BigInt.asUintN(64, BigInt(pc)), Access.Exec, 1), pc); continue; }
+              if ((pc & 3) !== 0) { jumped = false; pc = cpu.env.fault(new GuestFault('alignment', BigInt.asUintN(64, BigInt(pc)), Access.Exec, 1), pc); continue; }
               ramBase = this.fetchPage(pc);
               pageBase = pc - (pc & (PAGE_SIZE - 1));
-              entries = this.pageEntries(ramBase / PAGE_SIZE);
+              const code = this.pageCode(ramBase / PAGE_SIZE);
+              entries = code.entries;
+              arrivals = code.arrivals;
               mem.markCode(ramBase / PAGE_SIZE);
             }
             const idx = (pc - pageBase) >> 2;
+            if (jumped) {
+              jumped = false;
+              if (++arrivals[idx] >= hotLimit) { this.stoppedHot = true; break run; }
+            }
             let e = entries[idx];
             if (e === undefined) {
               mem.markCode(ramBase / PAGE_SIZE);
@@ -105,10 +156,11 @@ export class Interpreter {
             }
             if (trace !== undefined) trace(pc, e);
             PC[0] = pc;
-            if (e.h(cpu, e.o) === 0) pc += 4; else pc = PC[0];
+            if (e.h(cpu, e.o) === 0) pc += 4; else { pc = PC[0]; jumped = true; }
           }
         } catch (x) {
           n--;
+          jumped = false;
           if (x instanceof GuestFault) pc = cpu.env.fault(x, pc);
           else if (x instanceof UndefinedInstruction) pc = cpu.env.undefinedInsn(pc);
           else if (x instanceof Refetch) pc = x.pc;
@@ -117,8 +169,8 @@ export class Interpreter {
         }
       }
     } finally {
-      cpu.pc = pc;
-      cpu.icount += budget - n;
+      this.lastPc = pc;
+      this.lastRan = budget - n;
     }
     return budget - n;
   }
