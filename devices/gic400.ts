@@ -16,7 +16,8 @@
 //  - Sub-word accesses to word-only registers read as zero and are ignored (GICv2 says
 //    UNPREDICTABLE); byte accesses work on IPRIORITYR, ITARGETSR, CPENDSGIR and SPENDSGIR.
 //  - The legacy IRQ/FIQ bypass is not modelled: a disabled CPU interface signals nothing.
-//  - GICH/GICV (virtualization extensions) are a read-as-zero TODO region (see gichStub).
+//  - GICH/GICV (virtualization extensions) are devices/gic400-virt.ts; a VM's distributor is this
+//    model with its CPU interface unused (forwardable / acknowledgeVirtual / deactivateVirtual).
 import { type AccessSize, type Device, type IrqLine, type MmioDevice, NO_IRQ, RazWiDevice, warnOnce } from './device.js';
 
 export const GIC400 = {
@@ -75,6 +76,9 @@ export interface Gic400Options {
   spis?: number;
 }
 
+/** An interrupt the distributor forwards to a CPU (Gic400.forwardable). */
+export interface ForwardedIrq { id: number; source: number; priority: number; group1: boolean; level: boolean }
+
 interface CpuIf { ctlr: number; pmr: number; bpr: number; abpr: number; apr: number; nsapr: number }
 
 export class Gic400 implements Device {
@@ -104,6 +108,10 @@ export class Gic400 implements Device {
   private readonly fiqLines: IrqLine[];
   private readonly spiLines: IrqLine[] = [];
   private readonly ppiLines: IrqLine[] = [];
+
+  /** Called after any change of state (a virtual CPU interface's host: something may have
+   *  become forwardable). Unset in bare mode. */
+  onUpdate: (() => void) | undefined;
 
   /** The distributor registers (map at GIC400.DIST_BASE). */
   readonly distributor: MmioDevice;
@@ -274,6 +282,62 @@ export class Gic400 implements Device {
     return bestId;
   }
 
+  // ----- for a virtual CPU interface (hypervisor/host/vgic-host.ts): this model is then a VM's
+  // distributor, its CPU interface unused; the guest's acknowledge and deactivation happen in the
+  // list registers and are replayed here. Bare mode never calls these.
+
+  /** Interrupts the distributor forwards to `cpu` now: pending, enabled, inactive, their group
+   *  enabled in GICD_CTLR, targeting `cpu`; best first (priority, then ID, then source). An SGI
+   *  gives one entry per source CPU. No CPU interface state (PMR, running priority) applies. */
+  forwardable(cpu: number): ForwardedIrq[] {
+    const out: ForwardedIrq[] = [];
+    if (!(cpu >= 0 && cpu < this.cpus) || (this.dctlr & 3) === 0) return out;
+    for (let w = 0; w < this.words; w++) {
+      let m = this.enabled.word(cpu, w) & this.pendingWord(cpu, w) & ~this.active.word(cpu, w);
+      while (m !== 0) {
+        const b = 31 - Math.clz32(m & -m);
+        m &= m - 1;
+        const id = w * 32 + b;
+        if (id >= this.irqs) break;
+        if (!this.forwardsTo(cpu, id)) continue;
+        const base = { id, priority: this.priority(cpu, id), group1: this.group.get(cpu, id), level: id >= 16 && !this.edge.get(cpu, id) };
+        if (id >= 16) { out.push({ ...base, source: 0 }); continue; }
+        for (let s = this.sgiSrc[cpu * 16 + id]; s !== 0; s &= s - 1) out.push({ ...base, source: 31 - Math.clz32(s & -s) });
+      }
+    }
+    return out.sort((a, b) => a.priority - b.priority || a.id - b.id || a.source - b.source);
+  }
+
+  /** Whether `id` (an SGI: from `source`) is still one forwardable(cpu) would list. */
+  stillForwardable(cpu: number, id: number, source: number): boolean {
+    if (!(cpu >= 0 && cpu < this.cpus && id >= 0 && id < this.irqs) || (this.dctlr & 3) === 0) return false;
+    if (!this.enabled.get(cpu, id) || !this.isPending(cpu, id) || this.active.get(cpu, id) || !this.forwardsTo(cpu, id)) return false;
+    return id >= 16 || ((this.sgiSrc[cpu * 16 + id] >>> source) & 1) === 1;
+  }
+
+  private forwardsTo(cpu: number, id: number): boolean {
+    if (!(this.dctlr & (this.group.get(cpu, id) ? 2 : 1))) return false;
+    return id < 32 || this.cpus === 1 || (this.targets[id] & (1 << cpu)) !== 0;
+  }
+
+  /** GICC_IAR's effect on the distributor for `id` (an SGI: from `source`), done by a virtual
+   *  CPU interface: pending → active (a level interrupt whose wire is up stays pending). */
+  acknowledgeVirtual(cpu: number, id: number, source: number): void {
+    if (!(cpu >= 0 && cpu < this.cpus && id >= 0 && id < this.irqs)) return;
+    if (id < 16) this.setSgiSources(cpu, id, this.sgiSrc[cpu * 16 + id] & ~(1 << (source & 7)));
+    else this.latch.set(cpu, id, false);
+    this.active.set(cpu, id, true);
+    this.update();
+  }
+
+  /** The deactivation of `id` on `cpu` by a virtual CPU interface (a level interrupt whose wire
+   *  is still up is pending again at once: the re-sample). */
+  deactivateVirtual(cpu: number, id: number): void {
+    if (!(cpu >= 0 && cpu < this.cpus && id >= 0 && id < this.irqs)) return;
+    this.active.set(cpu, id, false);
+    this.update();
+  }
+
   /** Recomputes every CPU's highest pending interrupt and its IRQ/FIQ outputs. */
   private update(): void {
     for (let cpu = 0; cpu < this.cpus; cpu++) {
@@ -286,6 +350,7 @@ export class Gic400 implements Device {
       if (irq !== this.irqOut[cpu]) { this.irqOut[cpu] = irq; this.irqLines[cpu].set(irq); }
       if (fiq !== this.fiqOut[cpu]) { this.fiqOut[cpu] = fiq; this.fiqLines[cpu].set(fiq); }
     }
+    this.onUpdate?.();
   }
 
   /** Priority above the mask and enough to preempt what is running. */

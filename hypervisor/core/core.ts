@@ -23,8 +23,11 @@ import { OK, OWNER_CORE, OWNER_HOST, PageTable, type Refusal, type Result } from
 import { Stage2Tables, IPA_BITS, type CorePagePool } from './stage2.js';
 import { hpfar, stage2Esr } from './syndrome.js';
 import { VmDma } from './dma.js';
+import { GICV_FRAME, VgicContext, VgicHw, type LrView, type VirqInjection } from './vgic.js';
+import { MonitorWatch, resumeWaitingCpu, waitDeadline, waitingCpuWakes, type WaitLines } from '../../src/sys/wfe-wait.js';
 
 export { OWNER_CORE, OWNER_HOST, SHARE_CAP, type Result, type Refusal } from './pages.js';
+export type { LrView, LrState, VirqInjection } from './vgic.js';
 
 const PAGE = 4096;
 
@@ -55,13 +58,20 @@ export interface MmioExit {
   value: bigint;
 }
 
-/** What the host provides for a VM: its timer and interrupt lines (the vCPU's virtual lines),
- *  and the MMIO handler (true: done; false: the guest gets an external abort). */
+/** What the host provides for a VM: its timer; the vCPU's interrupt lines when the VM has no
+ *  vGIC (trap and emulate); the MMIO handler (true: done; false: the guest gets an external
+ *  abort); and the vGIC maintenance exit (a synchronous upcall, like MMIO: the guest deactivated
+ *  an interrupt that asked for it, or the list registers ran low while more wait). */
 export interface VmHostHooks {
   timer: GenericTimer;
   irqLine(vcpu: number): boolean;
   fiqLine(vcpu: number): boolean;
   mmio(exit: MmioExit): boolean;
+  maintenance?(vcpu: number): void;
+  /** Before the vCPU's interrupt state is looked at (GICV access, IRQ line): the host may fill
+   *  its LRs if its distributor changed since (a device line, the timer) — the exit a physical
+   *  interrupt would cause. */
+  refresh?(vcpu: number): void;
 }
 
 export interface VmConfig {
@@ -71,11 +81,13 @@ export interface VmConfig {
   ramBytes: number;
   engine?: 'interp' | 'jit';
   jitThreshold?: number;
+  /** --check-jit (a debugging aid of the engine; no effect on what the VM can do). */
+  checkJit?: boolean;
   hooks: VmHostHooks;
 }
 
 export type RunExit =
-  | { reason: 'budget' } | { reason: 'wfi' } | { reason: 'yield' } | { reason: 'cpu-off' }
+  | { reason: 'budget' } | { reason: 'wfi' } | { reason: 'wfe' } | { reason: 'cpu-off' }
   | { reason: 'system-off'; status: number; message: string }
   | { reason: 'system-reset'; message: string }
   | { reason: 'refused'; refusal: Refusal };
@@ -102,6 +114,12 @@ class Vcpu {
   readonly mmioPages = new Set<number>();
   /** The most recent stage-2 faults, newest last. */
   readonly faults: Stage2FaultRecord[] = [];
+  /** The vCPU's GICH context (saved while it does not run). */
+  readonly vgic = new VgicContext();
+  /** In WFE with its exclusive monitor armed: the monitored bytes when it began waiting. */
+  watch: MonitorWatch | undefined;
+  /** The core reads monitored bytes: a device there is not accessed (no exit, no side effect). */
+  peeking = false;
   constructor(readonly index: number, readonly cpu: Cpu, readonly env: SysEnv, readonly mem: Memory, readonly engine: Engine) {}
 }
 
@@ -116,6 +134,10 @@ class Vm {
   /** Shared host windows: host pages lent to the VM at IPAs outside its RAM (I/O buffers). */
   readonly hostWindows: { base: number; pfns: number[] }[] = [];
   boot: { entry: number; x0: bigint } | undefined;
+  /** IPA of the guest's GIC CPU interface, backed by the core's GICV; undefined: no vGIC. */
+  vgicBase: number | undefined;
+  /** What a waiting vCPU listens to (KCore.#lines). */
+  lines: WaitLines | undefined;
   readonly walker: Stage2Walker;
   constructor(readonly id: number, readonly cfg: VmConfig, readonly tables: Stage2Tables, dv: DataView) {
     this.vcpus = new Array(cfg.vcpus).fill(undefined);
@@ -124,6 +146,7 @@ class Vm {
     this.walker.configure(VTCR_40BIT, tables.vttbr);
   }
   inWindow(ipa: number): boolean { return this.windows.some((w) => ipa >= w.base && ipa < w.base + w.size); }
+  inGicv(ipa: number): boolean { return this.vgicBase !== undefined && ipa >= this.vgicBase && ipa < this.vgicBase + GICV_FRAME; }
   /** The host page lent at `ipa`, or -1. */
   hostWindowPfn(ipa: number): number {
     for (const w of this.hostWindows) if (ipa >= w.base && ipa < w.base + w.pfns.length * PAGE) return w.pfns[Math.floor((ipa - w.base) / PAGE)];
@@ -132,7 +155,8 @@ class Vm {
   /** Whether [ipa, ipa + size) meets a device window or a shared host window. */
   overlapsWindows(ipa: number, size: number): boolean {
     return this.windows.some((w) => ipa < w.base + w.size && w.base < ipa + size)
-      || this.hostWindows.some((w) => ipa < w.base + w.pfns.length * PAGE && w.base < ipa + size);
+      || this.hostWindows.some((w) => ipa < w.base + w.pfns.length * PAGE && w.base < ipa + size)
+      || (this.vgicBase !== undefined && ipa < this.vgicBase + GICV_FRAME && this.vgicBase < ipa + size);
   }
 }
 
@@ -144,10 +168,16 @@ export class KCore {
   readonly #ram: Memory;
   readonly #u8: Uint8Array;
   readonly #dv: DataView;
+  /** Pages that may hold non-zero bytes (anything but the core could have written them). A fresh
+   *  page is zero already: zeroing it would only make the host OS commit memory the VM may never
+   *  touch (a 1 GiB VM's RAM, page by page, at every start). */
+  readonly #dirty: Uint8Array;
   readonly #pages: PageTable;
   readonly #vms = new Map<number, Vm>();
   readonly #pool: CorePagePool;
   readonly #publicKeyPem: string | undefined;
+  readonly #vgic = new VgicHw();
+  #inRun = false;
   #nextVmid = 1;
 
   constructor(o: CoreOptions) {
@@ -157,6 +187,7 @@ export class KCore {
     this.#ram = new Memory(o.physBytes, unmapped);
     this.#u8 = this.#ram.u8;
     this.#dv = this.#ram.dv;
+    this.#dirty = new Uint8Array(o.physBytes / PAGE);
     this.#publicKeyPem = o.publicKeyPem;
     const pages = o.physBytes / PAGE;
     this.#pages = new PageTable(pages, this.log, (pfn) => this.#zero(pfn));
@@ -244,7 +275,7 @@ export class KCore {
     const env = new SysEnv(cpu, mem, index, this.#sysHost(vm));
     cpu.env = env;
     env.state = 'off';
-    const engine = createEngine(cpu, getDecoder(), { engine: vm.cfg.engine ?? 'interp', jitThreshold: vm.cfg.jitThreshold });
+    const engine = createEngine(cpu, getDecoder(), { engine: vm.cfg.engine ?? 'interp', jitThreshold: vm.cfg.jitThreshold, checkJit: vm.cfg.checkJit });
     const v = new Vcpu(index, cpu, env, mem, engine);
     env.mmu.s2 = this.#stage2Port(vm, v);
     env.el2 = this.#el2(vm, v);
@@ -339,23 +370,29 @@ export class KCore {
   }
 
   /** [HVC_RUN_VCPU] Runs vCPU `i` for up to `budget` instructions; returns why it stopped.
-   *  MMIO accesses are served during the run through the VM's mmio hook (one access each). */
+   *  MMIO accesses (and vGIC maintenance) are served during the run through the VM's hooks.
+   *  A vCPU waiting in WFI/WFE first wakes as a bare CPU would (src/sys/wfe-wait.ts). */
   runVcpu(vmId: number, i: number, budget: number): RunExit {
     const vm = this.#vm(vmId, ['VERIFIED', 'RUNNING']);
     if ('ok' in vm) return { reason: 'refused', refusal: vm };
     const v = vm.vcpus[i];
     if (!v) return { reason: 'refused', refusal: this.#pages.refuse('bad-argument', `VM ${vmId} has no vCPU ${i}`) };
+    // One vCPU at a time: a host calling in again from an exit hook is refused.
+    if (this.#inRun) return { reason: 'refused', refusal: this.#pages.refuse('bad-state', `runVcpu of VM ${vmId} vCPU ${i} while a vCPU is running`) };
     vm.state = 'RUNNING';
     const env = v.env, cpu = v.cpu;
     if (env.state === 'off') return { reason: 'cpu-off' };
     if (env.state === 'wfi') {
-      if (!vm.cfg.hooks.irqLine(i) && !vm.cfg.hooks.fiqLine(i)) return { reason: 'wfi' };
-      env.state = 'running';
+      if (!this.#wakes(vm, v)) return { reason: env.inWfe ? 'wfe' : 'wfi' };
+      resumeWaitingCpu(env);
+      v.watch = undefined;
     }
-    cpu.pc = env.takeInterrupt(cpu.pc);
-    env.wfeCount = 0;
     const start = cpu.icount;
+    if (vm.vgicBase !== undefined) this.#vgic.load(v.vgic);
+    this.#inRun = true;
     try {
+      cpu.pc = env.takeInterrupt(cpu.pc);
+      env.wfeCount = 0;
       for (;;) {
         const left = budget - (cpu.icount - start);
         if (left <= 0) return { reason: 'budget' };
@@ -372,8 +409,13 @@ export class KCore {
               if (vm.vcpus.every((w) => w?.env.state === 'off')) vm.state = 'POWERED_OFF';
               return { reason: 'cpu-off' };
             }
-            this.log.count(st === 'wfi' ? 'exits: wfi' : 'exits: wfe/yield');
-            return { reason: st === 'wfi' ? 'wfi' : 'yield' };
+            if (st === 'wfi' && env.inWfe) {
+              if (env.wfeMonitor) { v.peeking = true; v.watch = MonitorWatch.take(v.mem, cpu.exclAddr, cpu.exclSize); v.peeking = false; }
+              this.log.count('exits: wfe');
+              return { reason: 'wfe' };
+            }
+            this.log.count('exits: wfi');
+            return { reason: 'wfi' };
           }
           vm.state = 'POWERED_OFF';
           for (const w of vm.vcpus) if (w) w.env.state = 'off';
@@ -383,9 +425,97 @@ export class KCore {
         }
       }
     } finally {
+      this.#inRun = false;
+      if (vm.vgicBase !== undefined) this.#vgic.unload();
       v.mmioPages.clear();
       if (vm.cfg.vcpus > 1) { cpu.exclAddr = -1; cpu.exclSize = 0; }
     }
+  }
+
+  /** Whether a waiting vCPU would wake now (what the scheduler asks; no VM data leaves). */
+  vcpuWakeable(vmId: number, i: number): boolean {
+    const vm = this.#vms.get(vmId), v = vm?.vcpus[i];
+    return !!vm && !!v && v.env.state === 'wfi' && this.#wakes(vm, v);
+  }
+
+  /** Counter value at which a vCPU waiting in WFE wakes by itself (its event stream), or null. */
+  vcpuIdleDeadline(vmId: number, i: number): bigint | null {
+    const vm = this.#vms.get(vmId), v = vm?.vcpus[i];
+    return vm && v ? waitDeadline(v.env, vm.cfg.hooks.timer) : null;
+  }
+
+  #wakes(vm: Vm, v: Vcpu): boolean {
+    v.peeking = true;
+    try { return waitingCpuWakes(v.env, vm.lines ??= this.#lines(vm), v.watch); } finally { v.peeking = false; }
+  }
+
+  // ----- the vGIC (host → core calls; the host never reaches GICH)
+
+  /** [HVC_IOREMAP of the GICV frame] The guest's GIC CPU interface at `ipa` (8 KiB, GICC layout)
+   *  is the core's virtual CPU interface: no exits for IAR/EOIR/PMR…; interrupts reach the vCPU
+   *  through its list registers. */
+  mapVgicCpuInterface(vmId: number, ipa: number): Result {
+    const vm = this.#vm(vmId, ['REGISTERED', 'READY', 'VERIFIED']);
+    if ('ok' in vm) return vm;
+    if (vm.vgicBase !== undefined) return this.#pages.refuse('bad-state', `VM ${vmId} already has its GIC CPU interface mapped`);
+    if (!(isInt(ipa) && ipa % PAGE === 0 && ipa >= vm.cfg.ramBytes && ipa + GICV_FRAME <= 2 ** IPA_BITS)) return this.#pages.refuse('bad-argument', 'GICV: a page-aligned IPA outside the VM\'s RAM');
+    if (vm.overlapsWindows(ipa, GICV_FRAME)) return this.#pages.refuse('bad-argument', `GICV at IPA 0x${ipa.toString(16)} overlaps a device or shared window of VM ${vmId}`);
+    vm.vgicBase = ipa;
+    return OK;
+  }
+
+  /** The list registers of vCPU `i`: state and interrupt of each (the host deactivates in its
+   *  distributor what the guest completed). Empty for a VM without vGIC. */
+  vgicListRegs(vmId: number, i: number): LrView[] {
+    const vm = this.#vms.get(vmId), v = vm?.vcpus[i];
+    if (!vm || !v || vm.vgicBase === undefined) return [];
+    return this.#vgic.lrs(v.vgic);
+  }
+
+  /** Puts `irq` (pending) into list register `slot` of vCPU `i`, or empties it (null). An LR
+   *  the guest has active is refused. */
+  vgicWriteLr(vmId: number, i: number, slot: number, irq: VirqInjection | null): Result {
+    const vm = this.#vm(vmId);
+    if ('ok' in vm) return vm;
+    const v = vm.vcpus[i];
+    if (!v || vm.vgicBase === undefined) return this.#pages.refuse('bad-argument', `VM ${vmId} has no vCPU ${i} with a vGIC`);
+    const why = this.#vgic.setLr(v.vgic, slot, irq);
+    if (why) return this.#pages.refuse('bad-argument', `vGIC of VM ${vmId} vCPU ${i}: ${why}`);
+    if (irq) this.log.count('vgic: interrupts injected');
+    return OK;
+  }
+
+  /** GICH_HCR.UIE of vCPU `i`: a maintenance exit once at most one list register is in use
+   *  (more interrupts wait than there are list registers). */
+  vgicUnderflow(vmId: number, i: number, on: boolean): Result {
+    const vm = this.#vm(vmId);
+    if ('ok' in vm) return vm;
+    const v = vm.vcpus[i];
+    if (!v || vm.vgicBase === undefined) return this.#pages.refuse('bad-argument', `VM ${vmId} has no vCPU ${i} with a vGIC`);
+    this.#vgic.setUnderflow(v.vgic, on === true);
+    return OK;
+  }
+
+  /** The interrupt inputs of a VM's vCPUs: the virtual interface (vGIC), else the host's lines. */
+  #lines(vm: Vm): WaitLines {
+    const core = this, hooks = vm.cfg.hooks;
+    return {
+      irqLine: (i) => core.#irqLine(vm, i),
+      fiqLine: (i) => core.#fiqLine(vm, i),
+      get timer() { return hooks.timer; },
+    };
+  }
+  #irqLine(vm: Vm, i: number): boolean {
+    if (vm.vgicBase === undefined) return vm.cfg.hooks.irqLine(i);
+    vm.cfg.hooks.refresh?.(i);
+    const v = vm.vcpus[i];
+    return !!v && this.#vgic.virq(v.vgic);
+  }
+  #fiqLine(vm: Vm, i: number): boolean {
+    if (vm.vgicBase === undefined) return vm.cfg.hooks.fiqLine(i);
+    vm.cfg.hooks.refresh?.(i);
+    const v = vm.vcpus[i];
+    return !!v && this.#vgic.vfiq(v.vgic);
   }
 
   /** [HVC_SET_TIMER / CNTVOFF] The virtual counter offset of every vCPU of the VM. */
@@ -427,6 +557,7 @@ export class KCore {
     if (!(isInt(ipa) && isInt(size) && size > 0 && ipa % PAGE === 0 && size % PAGE === 0 && ipa + size <= 2 ** IPA_BITS)) return this.#pages.refuse('bad-argument', 'ioremap: a page-aligned range inside the 40-bit IPA space');
     if (ipa < vm.cfg.ramBytes) return this.#pages.refuse('bad-argument', `ioremap: IPA 0x${ipa.toString(16)} is VM RAM`);
     if (vm.hostWindows.some((w) => ipa < w.base + w.pfns.length * PAGE && w.base < ipa + size)) return this.#pages.refuse('bad-argument', `ioremap: IPA 0x${ipa.toString(16)} is a shared host window`);
+    if (vm.vgicBase !== undefined && ipa < vm.vgicBase + GICV_FRAME && vm.vgicBase < ipa + size) return this.#pages.refuse('bad-argument', `ioremap: IPA 0x${ipa.toString(16)} is the VM's GIC CPU interface (the core's GICV)`);
     vm.windows.push({ base: ipa, size });
     return OK;
   }
@@ -458,6 +589,7 @@ export class KCore {
         return this.#pages.refuse('bad-argument', 'out of core memory for stage-2 tables');
       }
       this.#pages.lend(pfns[k]);
+      this.#dirty[pfns[k]] = 1;   // the VM writes it (and the host)
     }
     vm.hostWindows.push({ base: ipa, pfns: [...pfns] });
     vm.walker.invalidate();
@@ -501,12 +633,18 @@ export class KCore {
 
   // ----- internals
 
-  #zero(pfn: number): void { this.#codeWritten(pfn * PAGE, PAGE); this.#u8.fill(0, pfn * PAGE, (pfn + 1) * PAGE); }
+  #zero(pfn: number): void {
+    if (!this.#dirty[pfn]) return;
+    this.#codeWritten(pfn * PAGE, PAGE);
+    this.#u8.fill(0, pfn * PAGE, (pfn + 1) * PAGE);
+    this.#dirty[pfn] = 0;
+  }
 
   /** Physical bytes written from outside a CPU: drop code compiled from them in every vCPU. */
   #codeWritten(pa: number, len: number): void {
     const code = this.#ram.codePages;
     for (let p = Math.floor(pa / PAGE); p * PAGE < pa + len; p++) {
+      this.#dirty[p] = 1;
       if (!code[p]) continue;
       code[p] = 0;
       for (const vm of this.#vms.values()) for (const v of vm.vcpus) v?.engine.invalidatePage(p);
@@ -552,6 +690,7 @@ export class KCore {
       if (!vm.tables.map((g0 + k) * PAGE, pfns[k] * PAGE)) return this.#pages.refuse('bad-argument', 'out of core memory for stage-2 tables');
       this.#pages.assign(pfns[k], vm.id, g0 + k);
       vm.pfnOf[g0 + k] = pfns[k];
+      this.#dirty[pfns[k]] = 1;   // the VM's CPUs write it from now on
     }
     this.log.count('pages to VMs', pfns.length);
     return OK;
@@ -586,6 +725,8 @@ export class KCore {
       resolve(ipa, access, s1ptw, lo, hi) {
         const w = vm.walker.walk(ipa, s1ptw ? Access.Read : access);
         if (!w.fault) return w.pa;
+        // The GICV frame is mapped at the guest's GICC IPA: device memory, never executable.
+        if (!s1ptw && access !== Access.Exec && vm.inGicv(ipa)) return phys + ipa;
         if (!s1ptw && access !== Access.Exec && v.mmioPages.has(Math.floor(ipa / PAGE))) return phys + ipa;
         throw new Stage2Fault(w.kind, vaToBig(lo, hi), access, w.fsc, ipa, s1ptw);
       },
@@ -616,7 +757,10 @@ export class KCore {
 
   /** A vCPU's MMIO port: each access becomes an MmioExit with nothing but that access. */
   #mmioPort(vm: Vm, v: Vcpu): MmioPort {
-    const phys = this.physBytes, log = this.log, hooks = vm.cfg.hooks;
+    const phys = this.physBytes, log = this.log, hooks = vm.cfg.hooks, vgic = this.#vgic;
+    // The guest's access to its virtual CPU interface: no exit, unless it raised the vCPU's
+    // maintenance interrupt (then a synchronous maintenance exit to the host).
+    const afterGicv = () => { if (vgic.maintenance()) { log.count('exits: vgic maintenance'); hooks.maintenance?.(v.index); } };
     const align = (ipa: number, size: number, access: Access) => {
       // Device memory: a misaligned access is an alignment fault.
       if (ipa % size !== 0) throw new GuestFault('alignment', vaToBig(v.env.mmu.lastLo, v.env.mmu.lastHi), access, FSC.ALIGNMENT);
@@ -624,8 +768,16 @@ export class KCore {
     const p: MmioPort = {
       hi: 0,
       read(pa, size) {
+        if (v.peeking) return -1;
         const ipa = pa - phys;
         align(ipa, size, Access.Read);
+        if (vm.inGicv(ipa)) {
+          hooks.refresh?.(v.index);
+          const val = size === 8 ? 0 : vgic.gicvRead(ipa - vm.vgicBase!, size) >>> 0;
+          if (size === 8) p.hi = 0;
+          afterGicv();
+          return val;
+        }
         const exit: MmioExit = { vcpu: v.index, ipa, size, isWrite: false, value: 0n };
         log.count('exits: mmio');
         if (!hooks.mmio(exit)) return -1;
@@ -636,6 +788,12 @@ export class KCore {
       write(pa, size, lo, hi) {
         const ipa = pa - phys;
         align(ipa, size, Access.Write);
+        if (vm.inGicv(ipa)) {
+          hooks.refresh?.(v.index);
+          if (size !== 8) vgic.gicvWrite(ipa - vm.vgicBase!, size, lo >>> 0);
+          afterGicv();
+          return true;
+        }
         const value = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt.asUintN(size * 8, BigInt(lo >>> 0));
         log.count('exits: mmio');
         return hooks.mmio({ vcpu: v.index, ipa, size, isWrite: true, value });
@@ -650,10 +808,12 @@ export class KCore {
     return {
       cpus: vm.cfg.vcpus,
       get timer() { return vm.cfg.hooks.timer; },
-      irqLine: (i) => vm.cfg.hooks.irqLine(i),
-      fiqLine: (i) => vm.cfg.hooks.fiqLine(i),
+      irqLine: (i) => core.#irqLine(vm, i),
+      fiqLine: (i) => core.#fiqLine(vm, i),
       firmwareCall: (env) => core.#hypercall(vm, env),
       flushAllTlbs: () => { for (const v of vm.vcpus) v?.mem.flushTlb(); },
+      // SEV: the Event Register of every vCPU of this VM (no other VM's).
+      sendEvent: () => { for (const v of vm.vcpus) v?.env.signalEvent(); },
     };
   }
 
@@ -716,8 +876,8 @@ export class KCore {
       cpuOff(env) { env.state = 'off'; throw new StopRun('halt'); },
       affinityInfo(t) { return vm.vcpus[t]?.env.state === 'off' ? 1 : 0; },
       suspend(env) {
-        if (vm.cfg.hooks.irqLine(env.index) || vm.cfg.hooks.fiqLine(env.index)) return;
-        env.state = 'wfi';
+        if (core.#irqLine(vm, env.index) || core.#fiqLine(vm, env.index)) return;
+        env.state = 'wfi'; env.inWfe = false;
         throw new StopRun('halt');
       },
       systemOff(status) { throw new StopRun('exit', status, 'guest powered off'); },

@@ -3,11 +3,17 @@
 // owns the Pi 4 device models and answers the MMIO exits. It never holds the RAM buffer, a Cpu
 // or a register file: what it knows of a vCPU is its run state and instruction count.
 //
-// VmMachine has the surface src/machine/scheduler.ts runs (vcpus, irqLine/fiqLine, timer, icount,
-// stop, wake), so the same scheduler runs VMs. Its vcpus are facades: `engine.run` is the core's
-// runVcpu (exit reasons turned back into the scheduler's StopRun), and the pc, the exclusive
-// monitor and interrupt entry stay inside the core (the facade's pc reads 0, writes are ignored).
+// VmMachine is a Schedulable (src/machine/scheduler.ts): its `schedCpus` answer the scheduler's
+// questions (wake now? when by itself? run a slice) by asking the core (vcpuWakeable,
+// vcpuIdleDeadline, runVcpu), which decides with the same rule as for bare CPUs
+// (src/sys/wfe-wait.ts). The pc, the exclusive monitor and interrupt entry stay inside the core.
+//
+// Interrupts (default): the vGIC — the distributor is trapped and emulated here (a GIC-400
+// model), the guest's GICC window is the core's GICV, and VgicHost fills the list registers at
+// every exit. `vgic: false`: the old trap-and-emulate of the whole GIC (GICC accesses exit too).
 import { KCore, type Isolation, type MmioExit, type RunExit, type HostView } from '../core/core.js';
+import { VgicHost } from './vgic-host.js';
+import type { SchedCpu } from '../../src/machine/scheduler.js';
 import { createPi4Devices, type NicConfig, type Pi4Devices } from '../../src/board/machine.js';
 import { IcountClock, WallClock, PI4_CNTFRQ } from '../../devices/timesource.js';
 import { MMIO_ABORT } from '../../devices/device.js';
@@ -18,7 +24,6 @@ import type { GenericTimer } from '../../devices/timer.js';
 import { loadedSpan, type Layout } from '../../src/machine/loader.js';
 import type { MachineOptions } from '../../src/machine/machine.js';
 import { StopRun } from '../../src/interp/interpreter.js';
-import type { RunState } from '../../src/sys/env.js';
 
 const PAGE = 4096;
 
@@ -29,6 +34,9 @@ export interface VmMachineOptions extends MachineOptions {
   publicKeyPem?: string;
   /** Give the VM host pages in a shuffled order (seeded), to show RAM need not be contiguous. */
   scatterSeed?: number;
+  /** Interrupts through the vGIC (list registers, GICV; the default), or false: trap and
+   *  emulate the whole GIC. */
+  vgic?: boolean;
 }
 
 /** What the boot loads: the layout, and (krustvm) the raw signatures of kernel and initrd. */
@@ -52,18 +60,6 @@ export function ioWindowOf(ramBytes: number, nics: number): { base: number; size
   return { base: Math.ceil(ramBytes / (2 * 2 ** 20)) * 2 * 2 ** 20, size: nics * IO_WINDOW_PER_NIC };
 }
 
-interface FacadeVcpu {
-  readonly index: number;
-  readonly cpu: { pc: number; readonly icount: number; exclAddr: number; exclSize: number };
-  readonly env: {
-    readonly index: number; state: RunState; resumePc: number; wfeCount: number; takeInterrupt(pc: number): number;
-    // The scheduler's WFE bookkeeping: the core ends a WFE as a 'yield' exit (the vCPU stays
-    // running), so a facade is never waiting in WFE.
-    inWfe: boolean; event: boolean; wfeMonitor: boolean; wfeSince: bigint; interruptDue(): null; signalEvent(): void;
-  };
-  readonly engine: { run(budget: number): number; invalidatePage(p: number): void; stats(): Record<string, number> };
-}
-
 export class VmMachine {
   readonly cpus: number;
   readonly ramBytes: number;
@@ -71,8 +67,13 @@ export class VmMachine {
   readonly icount: IcountClock | undefined;
   readonly core: KCore;
   readonly vm: number;
-  readonly vcpus: FacadeVcpu[] = [];
+  /** What the scheduler runs: one per vCPU. */
+  readonly schedCpus: SchedCpu[] = [];
   readonly isolation: Isolation;
+  /** The host's half of the vGIC (undefined: trap and emulate). */
+  readonly vgic: VgicHost | undefined;
+  /** MMIO exits by device ('gicd', 'gicc', 'other'). */
+  readonly mmioExits: Map<string, number>;
   stop: StopRun | undefined;
   wake: () => void = () => {};
   /** Exits by reason, from the runVcpu results. */
@@ -81,13 +82,14 @@ export class VmMachine {
   /** The shared I/O window (IPA range) of a krustvm VM with NICs. */
   ioWindow: { base: number; size: number } | undefined;
 
-  private constructor(o: VmMachineOptions, core: KCore, vm: number, dev: Pi4Devices, icount: IcountClock | undefined) {
+  private constructor(o: VmMachineOptions, core: KCore, vm: number, dev: Pi4Devices, icount: IcountClock | undefined, vgic: VgicHost | undefined, mmioExits: Map<string, number>) {
+    this.mmioExits = mmioExits;
     this.cpus = o.cpus ?? 1;
     this.ramBytes = o.ramBytes;
     this.isolation = o.isolation;
-    this.core = core; this.vm = vm; this.dev = dev; this.icount = icount;
+    this.core = core; this.vm = vm; this.dev = dev; this.icount = icount; this.vgic = vgic;
     this.#host = core.hostView();
-    for (let i = 0; i < this.cpus; i++) this.vcpus.push(this.facade(i));
+    for (let i = 0; i < this.cpus; i++) this.schedCpus.push(this.schedCpu(i));
   }
 
   /** Creates the core, the devices and the VM with its vCPUs and RAM; loads and verifies the
@@ -106,29 +108,50 @@ export class VmMachine {
     const serial = o.serial && wakingSerial(o.serial, () => machine?.wake());
     const dev = createPi4Devices({ cpus, ramBytes: o.ramBytes, clock: icount ?? new WallClock(PI4_CNTFRQ), serial, nics: o.nics, wake: () => machine?.wake(), restrictedDma: window !== undefined });
     const bus = dev.bus;
+    const useVgic = o.vgic !== false;
+    let vgic: VgicHost | undefined;
+    const mmioExits = new Map<string, number>();
+    const gicdEnd = GIC400.DIST_BASE + GIC400.DIST_SIZE, giccEnd = GIC400.CPU_BASE + GIC400.CPU_SIZE;
     const r = core.registerVm({
-      isolation: o.isolation, vcpus: cpus, ramBytes: o.ramBytes, engine: o.engine, jitThreshold: o.jitThreshold,
+      isolation: o.isolation, vcpus: cpus, ramBytes: o.ramBytes, engine: o.engine, jitThreshold: o.jitThreshold, checkJit: o.checkJit,
       hooks: {
         timer: dev.timer,
         irqLine: (i) => dev.gic.irqAsserted(i),
         fiqLine: (i) => dev.gic.fiqAsserted(i),
         mmio: (e: MmioExit) => {
-          if (e.isWrite) return bus.write(e.ipa, e.size, Number(e.value & 0xffffffffn), e.vcpu, Number(e.value >> 32n));
-          const v = bus.read(e.ipa, e.size, e.vcpu);
-          if (v === MMIO_ABORT) return false;
-          e.value = e.size === 8 ? (BigInt(bus.hi >>> 0) << 32n) | BigInt(v >>> 0) : BigInt(v >>> 0);
-          return true;
+          const kind = e.ipa >= GIC400.DIST_BASE && e.ipa < gicdEnd ? 'gicd' : e.ipa >= GIC400.CPU_BASE && e.ipa < giccEnd ? 'gicc' : 'other';
+          mmioExits.set(kind, (mmioExits.get(kind) ?? 0) + 1);
+          // An exit: the distributor first learns what the guest did with its LRs; after the
+          // access, what became pending goes into the LRs (KVM's fold at exit, flush at entry).
+          if (kind === 'gicd') vgic?.fold(e.vcpu);
+          let ok = true;
+          if (e.isWrite) ok = bus.write(e.ipa, e.size, Number(e.value & 0xffffffffn), e.vcpu, Number(e.value >> 32n));
+          else {
+            const v = bus.read(e.ipa, e.size, e.vcpu);
+            if (v === MMIO_ABORT) ok = false;
+            else e.value = e.size === 8 ? (BigInt(bus.hi >>> 0) << 32n) | BigInt(v >>> 0) : BigInt(v >>> 0);
+          }
+          vgic?.sync(e.vcpu);
+          return ok;
         },
+        maintenance: (i) => vgic?.sync(i),
+        refresh: (i) => vgic?.refresh(i),
       },
     });
     if (!r.ok) return { error: r.reason };
     const vm = r.vm;
     for (let i = 0; i < cpus; i++) { const x = core.registerVcpu(vm, i); if (!x.ok) return { error: x.reason }; }
-    // Every device region on the bus is an MMIO window of the VM (trap and emulate, GIC included),
-    // except the GIC's hypervisor control interface and virtual CPU interface: those belong to
-    // EL2, and a guest access there is an abort.
+    // Every device region on the bus is an MMIO window of the VM (trap and emulate), except the
+    // GIC's hypervisor control interface and virtual CPU interface: those belong to EL2, and a
+    // guest access there is an abort. With the vGIC, the guest's GICC window is the core's GICV.
+    if (useVgic) {
+      const x = core.mapVgicCpuInterface(vm, GIC400.CPU_BASE);
+      if (!x.ok) return { error: x.reason };
+      vgic = new VgicHost(core, vm, dev.gic, cpus);
+    }
     for (const reg of bus.list()) {
       if (!reg.device || reg.base === GIC400.GICH_BASE || reg.base === GIC400.GICV_BASE) continue;
+      if (useVgic && reg.base === GIC400.CPU_BASE) continue;
       const base = reg.base - (reg.base % PAGE), end = Math.ceil((reg.base + reg.size) / PAGE) * PAGE;
       const x = core.ioremap(vm, base, end - base);
       if (!x.ok) return { error: x.reason };
@@ -150,7 +173,7 @@ export class VmMachine {
       const dma = core.dmaView(vm);
       if (dma) n.transport.attachDma(dma);
     }
-    machine = new VmMachine(o, core, vm, dev, icount);
+    machine = new VmMachine(o, core, vm, dev, icount, vgic, mmioExits);
     machine.ioWindow = window;
     const loaded = machine.load(images, o.scatterSeed);
     if (loaded) return { error: loaded };
@@ -159,8 +182,6 @@ export class VmMachine {
   }
 
   get timer(): GenericTimer { return this.dev.timer; }
-  irqLine(i: number): boolean { return this.dev.gic.irqAsserted(i); }
-  fiqLine(i: number): boolean { return this.dev.gic.fiqAsserted(i); }
 
   /** Allocates the VM's RAM from host pages, writes the images through the host view, hands
    *  them to the core and has them verified. Returns an error line, or undefined. */
@@ -224,32 +245,34 @@ export class VmMachine {
     return undefined;
   }
 
-  private facade(i: number): FacadeVcpu {
-    const core = this.core, vm = this.vm, exits = this.exits;
+  /** vCPU `i` as the scheduler sees it: every question goes to the core. */
+  private schedCpu(i: number): SchedCpu {
+    const core = this.core, vm = this.vm, exits = this.exits, vgic = this.vgic;
     const count = (r: string) => exits.set(r, (exits.get(r) ?? 0) + 1);
+    // A waiting vCPU wakes on what its LRs would hold: fill them first (an SGI from another vCPU,
+    // a timer that fired while it waited).
+    const wakeable = () => { vgic?.sync(i); return core.vcpuWakeable(vm, i); };
     return {
       index: i,
-      cpu: { get pc() { return 0; }, set pc(_v: number) {}, get icount() { return core.vcpuInsns(vm, i); }, exclAddr: -1, exclSize: 0 },
-      env: {
-        index: i, get state() { return core.vcpuState(vm, i); }, set state(_s: RunState) {}, resumePc: 0, wfeCount: 0, takeInterrupt: (pc: number) => pc,
-        inWfe: false, event: false, wfeMonitor: false, wfeSince: 0n, interruptDue: () => null, signalEvent() {},
-      },
-      engine: {
-        run(budget: number): number {
-          const before = core.vcpuInsns(vm, i);
-          const r: RunExit = core.runVcpu(vm, i, budget);
-          count(r.reason);
-          switch (r.reason) {
-            case 'budget': break;
-            case 'wfi': case 'yield': case 'cpu-off': throw new StopRun('halt');
-            case 'system-off': throw new StopRun('exit', r.status, r.message);
-            case 'system-reset': throw new StopRun('exit', 0, r.message);
-            case 'refused': throw new StopRun('error', 1, `the hypervisor core refused to run the VM: ${r.refusal.reason}`);
-          }
-          return core.vcpuInsns(vm, i) - before;
-        },
-        invalidatePage() {},
-        stats: () => core.engineStats(vm),
+      get state() { return core.vcpuState(vm, i); },
+      get icount() { return core.vcpuInsns(vm, i); },
+      wakeable,
+      wakeUp: wakeable, // runVcpu resumes it (the core decides again, with the same rule)
+      idleDeadline: () => core.vcpuIdleDeadline(vm, i),
+      runSlice(budget: number): { ran: number; stop?: StopRun } {
+        const before = core.vcpuInsns(vm, i);
+        vgic?.sync(i);
+        const r: RunExit = core.runVcpu(vm, i, budget);
+        vgic?.fold(i);
+        count(r.reason);
+        let stop: StopRun | undefined;
+        switch (r.reason) {
+          case 'budget': case 'wfi': case 'wfe': case 'cpu-off': break;
+          case 'system-off': stop = new StopRun('exit', r.status, r.message); break;
+          case 'system-reset': stop = new StopRun('exit', 0, r.message); break;
+          case 'refused': stop = new StopRun('error', 1, `the hypervisor core refused to run the VM: ${r.refusal.reason}`); break;
+        }
+        return { ran: Math.max(core.vcpuInsns(vm, i) - before, 1), stop };
       },
     };
   }
@@ -259,8 +282,10 @@ export class VmMachine {
     const c = this.core.log;
     const exits = [...this.exits].filter(([k]) => k !== 'budget').map(([k, n]) => `${k} ${n}`);
     const mmio = c.get('exits: mmio');
+    const byDevice = [...this.mmioExits].map(([k, n]) => `${k} ${n}`).join(', ');
     const lines = [
-      `mode ${this.isolation}: exits: mmio ${mmio}${exits.length ? ', ' + exits.join(', ') : ''}`,
+      `mode ${this.isolation}: exits: mmio ${mmio}${byDevice ? ` (${byDevice})` : ''}${exits.length ? ', ' + exits.join(', ') : ''}`,
+      this.vgic ? `vGIC: interrupts injected ${c.get('vgic: interrupts injected')}; exits: maintenance ${c.get('exits: vgic maintenance')}, interrupt ${c.get('exits: irq')} (no exit for GICC)` : 'vGIC off: the GIC is trapped and emulated (GICC accesses exit)',
       ...(this.ioWindow ? [`I/O window ${this.ioWindow.size / 1024} KiB at IPA 0x${this.ioWindow.base.toString(16)} (host pages lent by the core)`] : []),
       `hypercalls ${c.get('hypercalls')} (psci/other ${c.get('hypercalls: psci/other')}, grant ${c.get('hypercalls: grant')}, revoke ${c.get('hypercalls: revoke')}); stage-2 faults ${c.get('stage-2 faults')}; pages granted ${c.get('pages granted')}, revoked ${c.get('pages revoked')}; refusals ${c.refusals}`,
     ];

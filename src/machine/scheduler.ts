@@ -13,28 +13,86 @@
 // WFE (Arm ARM D1.16): a CPU whose Event Register was clear waits (state 'wfi', inWfe) until an event —
 // SEV by any CPU (Machine.sendEvent), the timer's event stream, or the clearing of its exclusive
 // monitor by another CPU's store (LDAXR; WFE, as in Linux's smp_cond_load_acquire: the monitored
-// bytes are compared after every other CPU's slice) — or an interrupt that would be taken.
+// bytes are compared when the waiting CPU's turn comes) — or an interrupt that would be taken.
+// The rule lives in src/sys/wfe-wait.ts, shared with the hypervisor core's vCPUs; the scheduler
+// only asks each CPU (SchedCpu) whether it wakes and when it would by itself.
 import { Refetch } from '../cpu/state.js';
 import { StopRun } from '../interp/interpreter.js';
 import type { Machine, VCpu } from './machine.js';
-import type { SysEnv } from '../sys/env.js';
+import type { RunState } from '../sys/env.js';
+import type { IcountClock } from '../../devices/timesource.js';
+import type { GenericTimer } from '../../devices/timer.js';
+import { MonitorWatch, resumeWaitingCpu, waitDeadline, waitingCpuWakes } from '../sys/wfe-wait.js';
 
-/** A CPU waiting in WFE with its exclusive monitor armed: the monitored address and bytes. */
-interface Watch { addr: number; size: number; bytes: string | null }
+/** What the scheduler asks of a CPU: a bare CPU (BareCpu below) or a VM's vCPU (the hypervisor
+ *  core decides for those, hypervisor/host/vm-machine.ts). Both use src/sys/wfe-wait.ts. */
+export interface SchedCpu {
+  readonly index: number;
+  readonly state: RunState;
+  /** Instructions retired so far. */
+  readonly icount: number;
+  /** A waiting CPU ('wfi') wakes now (and is then running); false: it keeps waiting. */
+  wakeUp(): boolean;
+  /** Whether a waiting CPU would wake now (no side effect). */
+  wakeable(): boolean;
+  /** Counter value at which a waiting CPU wakes by itself (WFE event stream), or null. */
+  idleDeadline(): bigint | null;
+  /** Runs the CPU for up to `budget` instructions (taking a due interrupt first); returns how
+   *  many retired, and the StopRun that ends the machine if any. */
+  runSlice(budget: number): { ran: number; stop?: StopRun };
+}
 
-/** The bytes an exclusive monitor watches, as the waiting CPU reads them now (a fault: null). */
-function monitoredBytes(v: VCpu, a: number, exclSize: number): string | null {
-  const size = Math.max(4, Math.min(exclSize, 16));
-  try {
-    let out = '';
-    const base = a - (a % 4);
-    for (let off = 0; off < size; off += 4) {
-      const addr = base + off;
-      out += `${v.mem.r32(addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0) >>> 0},`;
+/** What the scheduler runs: Machine, or a VmMachine (`schedCpus` present). */
+export interface Schedulable {
+  readonly cpus: number;
+  readonly icount: IcountClock | undefined;
+  readonly timer: GenericTimer;
+  stop: StopRun | undefined;
+  wake: () => void;
+  readonly schedCpus?: SchedCpu[];
+}
+
+/** A bare CPU of a Machine. */
+class BareCpu implements SchedCpu {
+  /** Monitored bytes of a CPU waiting in WFE after LDAXR. */
+  private watch: MonitorWatch | undefined;
+  constructor(private readonly m: Machine, private readonly v: VCpu) {}
+  get index(): number { return this.v.index; }
+  get state(): RunState { return this.v.env.state; }
+  get icount(): number { return this.v.cpu.icount; }
+  wakeable(): boolean { return waitingCpuWakes(this.v.env, this.m, this.watch); }
+  wakeUp(): boolean {
+    if (!this.wakeable()) return false;
+    resumeWaitingCpu(this.v.env);
+    this.watch = undefined;
+    return true;
+  }
+  idleDeadline(): bigint | null { return waitDeadline(this.v.env, this.m.timer); }
+  runSlice(budget: number): { ran: number; stop?: StopRun } {
+    const v = this.v, cpu = v.cpu, env = v.env, start = cpu.icount;
+    cpu.pc = env.takeInterrupt(cpu.pc);
+    env.wfeCount = 0;
+    let stop: StopRun | undefined;
+    for (;;) {
+      const left = budget - (cpu.icount - start);
+      if (left <= 0) break;
+      try {
+        v.engine.run(left);
+      } catch (x) {
+        if (x instanceof Refetch) { cpu.pc = x.pc; continue; } // an engine that lets it escape
+        if (!(x instanceof StopRun)) throw x;
+        if (x.reason === 'halt') {
+          if (env.state !== 'off') cpu.pc = env.resumePc;
+          break;
+        }
+        stop = x;
+        break;
+      }
     }
-    return out;
-  } catch {
-    return null;
+    if (env.state === 'wfi' && env.inWfe && env.wfeMonitor) this.watch = MonitorWatch.take(v.mem, cpu.exclAddr, cpu.exclSize);
+    // Another CPU runs next: this one's LDXR…STXR sequence is broken (see above).
+    if (this.m.cpus > 1) { cpu.exclAddr = -1; cpu.exclSize = 0; }
+    return { ran: Math.max(cpu.icount - start, 1), stop };
   }
 }
 
@@ -71,10 +129,14 @@ export class Scheduler {
   private insns = 0;
   private quitRequested = false;
   private sleeper: (() => void) | undefined;
-  /** For CPUs waiting in WFE after LDAXR: the monitored bytes when they started waiting. */
-  private readonly watched = new Map<number, Watch>();
+  /** The machine run (a VmMachine passes as one: tests reach its devices through here). */
+  readonly m: Machine;
+  private readonly list: SchedCpu[];
 
-  constructor(readonly m: Machine, readonly inputPossible = false) {
+  constructor(m: Machine | Schedulable, readonly inputPossible = false) {
+    this.m = m as Machine;
+    const cpus = (m as Schedulable).schedCpus;
+    this.list = cpus ?? (m as Machine).vcpus.map((v) => new BareCpu(m as Machine, v));
     m.wake = () => { if (loopHolder !== this && yieldToWoken.enabled) otherWoken = true; const s = this.sleeper; this.sleeper = undefined; s?.(); };
   }
 
@@ -113,109 +175,40 @@ export class Scheduler {
   private round(quantum: number, limit: number): number {
     const m = this.m;
     let total = 0;
-    for (const v of m.vcpus) {
-      const env = v.env;
-      if (env.state === 'off') continue;
-      if (env.state === 'wfi') {
-        if (!this.wakes(env)) continue;
-        env.state = 'running';
-        if (env.inWfe) {
-          env.inWfe = false;
-          env.event = false; // the event that woke WFE is consumed by it
-          env.wfeMonitor = false;
-          this.watched.delete(v.index);
-        }
-      }
-      v.cpu.pc = env.takeInterrupt(v.cpu.pc);
-      env.wfeCount = 0;
+    for (const c of this.list) {
+      if (c.state === 'off') continue;
+      if (c.state === 'wfi' && !c.wakeUp()) continue;
       let budget = Math.min(quantum, limit - this.insns);
       if (m.icount) {
         const d = m.timer.nextDeadline();
         if (d && d.unit === 'insns') budget = Math.max(1, Math.min(budget, d.wait));
       }
-      const n = this.slice(v, budget);
-      if (env.inWfe && env.wfeMonitor) {
-        const { exclAddr: addr, exclSize: size } = v.cpu;
-        this.watched.set(v.index, { addr, size, bytes: monitoredBytes(v, addr, size) });
-      }
-      if (this.watched.size) this.checkMonitors(v);
+      const { ran: n, stop } = c.runSlice(budget);
+      if (stop) m.stop = stop;
       total += n;
       this.insns += n;
       m.icount?.advance(n);
       m.timer.update();
-      if (m.cpus > 1) { v.cpu.exclAddr = -1; v.cpu.exclSize = 0; }
       if (m.stop || this.insns >= limit) break;
     }
     return total;
   }
 
-  /** Whether a waiting CPU wakes now: WFI on its GIC IRQ/FIQ output (whatever PSTATE masks),
-   *  WFE as wfeWakes says. */
-  private wakes(env: SysEnv): boolean {
-    if (env.inWfe) return this.wfeWakes(env);
-    return this.m.irqLine(env.index) || this.m.fiqLine(env.index);
-  }
-
-  /** Whether a CPU waiting in WFE wakes now: its Event Register, an interrupt that would be
-   *  taken, or an event-stream event since it began waiting. */
-  private wfeWakes(env: SysEnv): boolean {
-    if (env.event || env.interruptDue()) return true;
-    const next = this.m.timer.eventStreamNext(env.index, env.wfeSince);
-    return next !== null && next <= this.m.timer.counter();
-  }
-
-  /** After CPU `ran`'s slice: a CPU waiting in WFE whose monitored bytes changed had its
-   *  exclusive monitor cleared by a store, which is a WFE wake-up event (global monitor rule). */
-  private checkMonitors(ran: VCpu): void {
-    for (const [i, watch] of this.watched) {
-      if (i === ran.index) continue;
-      const w = this.m.vcpus[i];
-      if (w.env.state !== 'wfi' || !w.env.inWfe) { this.watched.delete(i); continue; }
-      if (watch.bytes !== null && monitoredBytes(w, watch.addr, watch.size) === watch.bytes) continue;
-      w.env.signalEvent();
-      w.cpu.exclAddr = -1; w.cpu.exclSize = 0;
-      this.watched.delete(i);
-    }
-  }
-
-  /** Runs one CPU for up to `budget` instructions; returns how many retired. */
-  private slice(v: VCpu, budget: number): number {
-    const cpu = v.cpu, start = cpu.icount;
-    for (;;) {
-      const left = budget - (cpu.icount - start);
-      if (left <= 0) break;
-      try {
-        v.engine.run(left);
-      } catch (x) {
-        if (x instanceof Refetch) { cpu.pc = x.pc; continue; } // an engine that lets it escape
-        if (!(x instanceof StopRun)) throw x;
-        if (x.reason === 'halt') {
-          if (v.env.state !== 'off') cpu.pc = v.env.resumePc;
-          break;
-        }
-        this.m.stop = x;
-        break;
-      }
-    }
-    return Math.max(cpu.icount - start, 1);
-  }
-
   /** Every CPU waits (or is off): skip or sleep to the next event. */
   private async idle(): Promise<RunResult | undefined> {
     const m = this.m;
-    if (m.vcpus.every((v) => v.env.state === 'off')) return this.result('off', 0, 'every CPU is powered off');
+    if (this.list.every((c) => c.state === 'off')) return this.result('off', 0, 'every CPU is powered off');
     // On the wall clock time moved on since the timer outputs were last updated (end of the last
     // slice): a deadline may have passed meanwhile. nextDeadline() only lists timers still to
     // fire, so without this update a timer that fired in between is neither a deadline nor an
     // interrupt, and the run ends as 'stuck' (seen: `boot --cmd 'sleep 2'`, about 1 run in 3).
     m.timer.update();
-    if (m.vcpus.some((v) => v.env.state === 'wfi' && this.wakes(v.env))) return undefined;
+    if (this.list.some((c) => c.state === 'wfi' && c.wakeable())) return undefined;
     const d = m.timer.nextDeadline();
     let wait = d ? d.wait : Infinity;
     // The event stream of a CPU in WFE is a deadline too.
-    for (const v of m.vcpus) {
-      if (v.env.state !== 'wfi' || !v.env.inWfe) continue;
-      const at = m.timer.eventStreamNext(v.index, v.env.wfeSince);
+    for (const c of this.list) {
+      const at = c.state === 'wfi' ? c.idleDeadline() : null;
       if (at !== null) wait = Math.min(wait, m.timer.clock.until(at));
     }
     if (wait !== Infinity) {

@@ -33,7 +33,7 @@ export interface SysHost {
   firmwareCall(env: SysEnv, imm: number): void;
   /** TLBI …IS: every CPU's TLB. */
   flushAllTlbs(): void;
-  /** SEV: set every CPU's Event Register (waking CPUs in WFE). Absent: WFE only yields. */
+  /** SEV: set every CPU's Event Register (waking CPUs in WFE). Absent: only its own. */
   sendEvent?(): void;
 }
 
@@ -323,12 +323,8 @@ export class SysEnv implements ExecEnv {
   private waitForEvent(pc: number): void {
     if (this.interruptDue()) throw new Refetch(this.takeInterrupt(pc + 4));
     this.resumePc = pc + 4;
-    if (this.el2 || !this.host.sendEvent) {
-      // A VM's vCPU (the hypervisor core's loop knows no 'wfe' state): yield the slice, as a
-      // WFE may complete at any time; every 8th time so that spinning locks stay cheap.
-      if ((++this.wfeCount & 7) !== 0) return;
-      throw new StopRun('halt');
-    }
+    // Bare CPUs and a VM's vCPUs alike (the hypervisor core waits as the scheduler does:
+    // src/sys/wfe-wait.ts).
     this.wfeMonitor = this.cpu.exclAddr !== -1;
     this.wfeSince = this.host.timer.counter();
     this.state = 'wfi'; this.inWfe = true;

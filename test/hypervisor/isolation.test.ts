@@ -94,6 +94,16 @@ describe('isolation: host-side transitions (krustvm)', () => {
     expect(reported(f)).toEqual([0n]);
   });
 
+  it('host pages the host wrote are zero when they become VM memory (the guest reads them)', () => {
+    const f = makeCore();
+    const pfns = f.core.hostPages().slice(0, 8);
+    for (const p of pfns) expect(f.core.hostView().write(p * PAGE, new Uint8Array(PAGE).fill(0xab))).toBe(true);
+    // makeVm maps pages 2.. with mapVmPages; the guest reads page 3 and page 7's last word.
+    const vm = makeVm(f, { pfns, code: [...prologue(), ...A.mov(1, 3 * PAGE), A.ldr(0, 1), A.str(0, 9), ...A.mov(1, 8 * PAGE - 8), A.ldr(0, 1), A.str(0, 9), ...powerOff(0)] });
+    expect(runToExit(f, vm.id)).toMatchObject({ reason: 'system-off', status: 0 });
+    expect(reported(f)).toEqual([0n, 0n]);
+  });
+
   it('verification: the core refuses an unsigned image, a tampered one, and one at another address', () => {
     for (const bad of ['unsigned', 'tampered', 'moved'] as const) {
       const f = makeCore();
