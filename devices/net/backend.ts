@@ -20,6 +20,10 @@ export type FrameReceiver = (frame: Uint8Array, meta?: FrameMeta) => void;
 export interface ReceiverOptions {
   /** The receiver understands FrameMeta (unfinished frames); default false. */
   meta?: boolean;
+  /** Told whether the cable has a peer at the other end (carrier): once with the current
+   *  state when registered, then on every change. Backends without the notion (switch, test
+   *  buffers) never call it, and a NIC takes that as always up. A wrapper forwards it. */
+  carrier?: (up: boolean) => void;
 }
 
 export interface NetBackend {

@@ -12,10 +12,15 @@
 // A server accepts one peer at a time (a second is refused while the first is connected) and
 // takes the next one after it goes. A client connects, and after a failure or EOF tries again
 // every `reconnectMs`.
+//
+// Carrier: the backend tells its receiver (ReceiverOptions.carrier) that the cable is up while a
+// peer is connected and down otherwise, so the NIC's link status follows: a server's link goes
+// down when its peer leaves and up when the next one connects; a client's when the connection
+// ends and up when a reconnect succeeds (never again with reconnectMs 0).
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { warnSink } from '../device.js';
-import { type FrameReceiver, type NetBackend, ETH_HLEN, MAX_FRAME } from './backend.js';
+import { type FrameReceiver, type NetBackend, type ReceiverOptions, ETH_HLEN, MAX_FRAME } from './backend.js';
 
 export type StreamAddress = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string };
 
@@ -85,6 +90,9 @@ const MAX_QUEUED = 4 * 2 ** 20;
 export class StreamNet implements NetBackend {
   readonly stats: StreamStats = { sent: 0, received: 0, dropped: 0, connects: 0 };
   private rx: FrameReceiver | null = null;
+  private onCarrier: ((up: boolean) => void) | null = null;
+  /** Carrier as last reported. */
+  private carrierUp = false;
   private sock: net.Socket | null = null;
   private server: net.Server | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -163,6 +171,7 @@ export class StreamNet implements NetBackend {
       if (this.opts.addr.kind === 'tcp') sock.setNoDelay(true);
       this.stats.connects++;
       this.failedOnce = false;
+      this.setCarrier(true);
       for (const w of this.waiters.splice(0)) w();
     };
     if (sock.connecting) sock.once('connect', up); else up();
@@ -181,7 +190,7 @@ export class StreamNet implements NetBackend {
       }
     });
     sock.on('close', () => {
-      if (this.sock === sock) this.sock = null;
+      if (this.sock === sock) { this.sock = null; this.setCarrier(false); }
       if (this.closed || this.opts.server || this.reconnectMs <= 0) return;
       this.timer = setTimeout(() => { this.timer = null; this.connect(); }, this.reconnectMs);
       this.timer.unref();
@@ -197,12 +206,25 @@ export class StreamNet implements NetBackend {
     s.write(encodeFrame(frame));
   }
 
-  setReceiver(rx: FrameReceiver | null): void { this.rx = rx; }
+  setReceiver(rx: FrameReceiver | null, opts?: ReceiverOptions): void {
+    this.rx = rx;
+    this.onCarrier = (rx && opts?.carrier) || null;
+    this.onCarrier?.(this.carrierUp);
+  }
+
+  /** Whether a peer is connected, as reported to the receiver. */
+  get carrier(): boolean { return this.carrierUp; }
+
+  private setCarrier(up: boolean): void {
+    if (up === this.carrierUp) return;
+    this.carrierUp = up;
+    try { this.onCarrier?.(up); } catch { /* the NIC never throws; stay safe anyway */ }
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.rx = null;
+    this.rx = null; this.onCarrier = null;
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     const s = this.sock;
     this.sock = null;

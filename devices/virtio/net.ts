@@ -3,7 +3,9 @@
 // Queues: 0 receiveq, 1 transmitq, 2 controlq (no multiqueue). Features offered:
 //  - MAC: the address in config space (fixed by the host; config writes are ignored, as a
 //    VERSION_1 driver must not write it);
-//  - STATUS: link status in config space, changed with setLink() (config-change interrupt);
+//  - STATUS: link status in config space (config-change interrupt when it changes): up while
+//    the backend has a carrier (a stream socket with its peer connected; backends without the
+//    notion always have one) and the host has not set it down with setLink(false);
 //  - MRG_RXBUF: a received frame may span several receive chains, num_buffers in the header;
 //  - CTRL_VQ, CTRL_RX (promiscuous, all-multicast), CTRL_MAC_ADDR (address set), and the
 //    MAC table of VIRTIO_NET_CTRL_MAC_TABLE_SET: frames are filtered on receive like QEMU does
@@ -21,7 +23,12 @@
 //    (Feature dependencies, virtio 1.2 §5.1.3.1: GUEST_TSO needs GUEST_CSUM, HOST_TSO needs
 //    CSUM; a driver that breaks them is given no GSO frames, and the GSO frames it sends are
 //    dropped.)
-// The header is the 12-byte virtio_net_hdr_v1 (VERSION_1 is always negotiated here).
+//  - CTRL_GUEST_OFFLOADS (§5.1.6.5.6): the driver switches those receive offloads off and on
+//    again (Linux: `ethtool -K eth0 gro-hw off`, XDP); what is off is finished in software
+//    before delivery, exactly as for a driver that never negotiated it.
+// The header is the 12-byte virtio_net_hdr_v1 with a modern (VERSION_1) driver; a legacy driver
+// gets the 10-byte virtio_net_hdr, or the 12-byte virtio_net_hdr_mrg_rxbuf when it negotiated
+// MRG_RXBUF (§5.1.6 "Legacy Interface: Device Operation").
 //
 // Everything from the guest is untrusted: a queue error (bad descriptor, loop, address outside
 // the DmaView) makes the device fail() (DEVICE_NEEDS_RESET); a malformed frame or control
@@ -33,7 +40,7 @@ import { ETH_HLEN, MAX_FRAME, formatMac, isGroupMac, macKey } from '../net/backe
 import { type FrameMeta, checkMeta, completeChecksum, l4ChecksumOk, toWire, unfinished } from '../net/offload.js';
 import { warnSink } from '../device.js';
 import type { DmaView } from './dma.js';
-import { type VirtioDevice, type VirtioSignal, VIRTIO_ID, bit } from './device.js';
+import { type VirtioDevice, type VirtioSignal, VIRTIO_F_VERSION_1, VIRTIO_ID, bit } from './device.js';
 import { type Chain, QueueError, type Virtqueue, readChain, writeChain } from './queue.js';
 
 /** Feature bits (virtio 1.2 §5.1.3). */
@@ -49,11 +56,14 @@ export const NET_HDR_F_NEEDS_CSUM = 1, NET_HDR_F_DATA_VALID = 2;
 export const NET_HDR_GSO_NONE = 0, NET_HDR_GSO_TCPV4 = 1, NET_HDR_GSO_TCPV6 = 4, NET_HDR_GSO_ECN = 0x80;
 /** virtio_net_hdr_v1: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset, num_buffers. */
 export const NET_HDR_LEN = 12;
+/** The legacy virtio_net_hdr (no num_buffers), used without VERSION_1 and MRG_RXBUF. */
+export const NET_HDR_LEN_LEGACY = 10;
 
 /** Control queue classes and commands (§5.1.6.5). */
 export const CTRL = {
   RX: 0, RX_PROMISC: 0, RX_ALLMULTI: 1,
   MAC: 1, MAC_TABLE_SET: 0, MAC_ADDR_SET: 1,
+  GUEST_OFFLOADS: 5, GUEST_OFFLOADS_SET: 0,
   OK: 0, ERR: 1,
 } as const;
 
@@ -98,6 +108,8 @@ export interface VirtioNetOptions {
 /** The offload features (benchmarks withhold them process-wide via netDefaults). */
 export const OFFLOAD_FEATURES = bit(NET_F.HOST_TSO4) | bit(NET_F.HOST_TSO6) | bit(NET_F.HOST_ECN)
   | bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN);
+/** The receive offloads CTRL_GUEST_OFFLOADS switches (bit numbers as the feature bits). */
+export const GUEST_OFFLOAD_FEATURES = bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN);
 /** Defaults for NICs created without the option (process-wide; benchmarks, tests). */
 export const netDefaults: { withhold: bigint } = { withhold: 0n };
 
@@ -124,7 +136,12 @@ export class VirtioNet implements VirtioDevice {
 
   // Driver-visible state (reset by reset()).
   private mac: Uint8Array;
+  /** Link as the host sets it (setLink), and the backend's carrier; the guest sees both up. */
   private linkUp: boolean;
+  private carrier = true;
+  /** Receive offloads in force (CTRL_GUEST_OFFLOADS); null until the first activation after a
+   *  reset, which enables every negotiated one. */
+  private guestOffloads: bigint | null = null;
   private promisc = true;
   private allmulti = false;
   private uni = new Set<number>(); private multi = new Set<number>();
@@ -136,6 +153,8 @@ export class VirtioNet implements VirtioDevice {
   private signal: VirtioSignal | null = null;
   private negotiated = 0n;
   private pending: RxItem[] = [];
+  /** virtio_net_hdr length in use (12, or 10 for a legacy driver without MRG_RXBUF). */
+  private hdrLen = NET_HDR_LEN;
 
   constructor(opts: VirtioNetOptions) {
     this.name = opts.index === undefined ? 'virtio-net' : `virtio-net.${opts.index}`;
@@ -150,18 +169,24 @@ export class VirtioNet implements VirtioDevice {
     this.queueMaxSizes = [qs, qs, 64];
     const offer = bit(NET_F.MAC) | bit(NET_F.STATUS) | bit(NET_F.MRG_RXBUF) | bit(NET_F.CTRL_VQ) | bit(NET_F.CTRL_RX)
       | bit(NET_F.CTRL_MAC_ADDR) | bit(NET_F.CSUM) | bit(NET_F.HOST_TSO4) | bit(NET_F.HOST_TSO6) | bit(NET_F.HOST_ECN)
-      | bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN);
+      | bit(NET_F.GUEST_CSUM) | bit(NET_F.GUEST_TSO4) | bit(NET_F.GUEST_TSO6) | bit(NET_F.GUEST_ECN)
+      | bit(NET_F.CTRL_GUEST_OFFLOADS);
     this.features = offer & ~(opts.withhold ?? netDefaults.withhold);
-    this.backend.setReceiver((f, meta) => this.receive(f, meta), { meta: true });
+    this.backend.setReceiver((f, meta) => this.receive(f, meta), { meta: true, carrier: (up) => this.setCarrier(up) });
   }
 
   /** The address the NIC answers to now (the driver may change it). */
   get macAddress(): string { return formatMac(this.mac); }
-  get link(): boolean { return this.linkUp; }
+  /** The link as the guest sees it. */
+  get link(): boolean { return this.linkUp && this.carrier; }
+  /** Receive offloads in force (feature bits), as CTRL_GUEST_OFFLOADS left them. */
+  get rxOffloads(): bigint { return this.guestOffloads ?? (this.negotiated & GUEST_OFFLOAD_FEATURES); }
   /** Frames waiting for guest receive buffers. */
   get backlog(): number { return this.pending.length; }
 
   private has(f: bigint): boolean { return (this.negotiated & bit(f)) !== 0n; }
+  /** A receive offload negotiated and not switched off by the driver. */
+  private rxOffload(f: bigint): boolean { return this.has(f) && (this.rxOffloads & bit(f)) !== 0n; }
   private once(kind: string, msg: string): void {
     if (this.logged.has(kind)) return;
     this.logged.add(kind);
@@ -172,7 +197,7 @@ export class VirtioNet implements VirtioDevice {
   private configBytes(): Uint8Array {
     const c = new Uint8Array(12);
     c.set(this.mac, 0);
-    c[6] = this.linkUp ? NET_S_LINK_UP : 0;
+    c[6] = this.link ? NET_S_LINK_UP : 0;
     c[8] = 1; // max_virtqueue_pairs (meaningful only with MQ)
     return c;
   }
@@ -182,19 +207,33 @@ export class VirtioNet implements VirtioDevice {
     for (let i = size - 1; i >= 0; i--) v = v * 256 + (c[offset + i] ?? 0);
     return v;
   }
-  writeConfig(): void { /* mac is read-only for a VERSION_1 driver; the rest is read-only */ }
+  /** mac is read-only for a VERSION_1 driver, writable by a legacy one (§5.1.4.3, legacy
+   *  drivers without CTRL_MAC_ADDR set the address this way); the rest is read-only. */
+  writeConfig(offset: number, size: 1 | 2 | 4, value: number): void {
+    if (!this.active || this.has(VIRTIO_F_VERSION_1)) return;
+    for (let i = 0; i < size; i++) if (offset + i < 6) this.mac[offset + i] = (value >>> (8 * i)) & 0xff;
+  }
 
-  /** Link status as the guest sees it (config-change interrupt when it changes). */
+  /** Link status set by the host (config-change interrupt when what the guest sees changes). */
   setLink(up: boolean): void {
-    if (up === this.linkUp) return;
+    const was = this.link;
     this.linkUp = up;
-    this.signal?.configChanged();
+    if (this.link !== was) this.signal?.configChanged();
+  }
+
+  /** The backend's carrier (a stream peer came or went). */
+  private setCarrier(up: boolean): void {
+    const was = this.link;
+    this.carrier = up;
+    if (this.link !== was) this.signal?.configChanged();
   }
 
   activate(queues: readonly Virtqueue[], dma: DmaView, signal: VirtioSignal, features: bigint): string | void {
     if (!queues[RX_Q].ready || !queues[TX_Q].ready) return 'receive and transmit queues must both be set up';
     if ((features & bit(NET_F.CTRL_VQ)) && !queues[CTRL_Q].ready) return 'control queue negotiated but not set up';
     this.queues = queues; this.dma = dma; this.signal = signal; this.negotiated = features;
+    this.hdrLen = features & bit(VIRTIO_F_VERSION_1) || features & bit(NET_F.MRG_RXBUF) ? NET_HDR_LEN : NET_HDR_LEN_LEGACY;
+    this.guestOffloads ??= features & GUEST_OFFLOAD_FEATURES;
     // Ask for a kick on the first receive buffer, and drain whatever the driver queued already.
     queues[RX_Q].enableNotification();
     if (queues[TX_Q].pending() !== 0) this.transmit();
@@ -208,6 +247,7 @@ export class VirtioNet implements VirtioDevice {
 
   reset(): void {
     this.queues = []; this.dma = null; this.signal = null; this.negotiated = 0n; this.pending = [];
+    this.guestOffloads = null;
     this.mac = this.hwMac.slice();
     this.promisc = true; this.allmulti = false;
     this.uni.clear(); this.multi.clear(); this.uniOverflow = this.multiOverflow = false;
@@ -251,7 +291,7 @@ export class VirtioNet implements VirtioDevice {
 
   /** Puts a transmitted frame on the wire (finishing offloads the backend cannot carry). */
   private send(tx: { frame: Uint8Array; meta?: FrameMeta } | null): void {
-    if (tx === null || !this.linkUp) { this.stats.txDropped++; return; }
+    if (tx === null || !this.link) { this.stats.txDropped++; return; }
     const { frame, meta } = tx;
     this.stats.txFrames++; this.stats.txBytes += frame.length;
     if (!meta || this.backend.carriesMeta) this.backend.send(frame, meta);
@@ -266,13 +306,14 @@ export class VirtioNet implements VirtioDevice {
   /** The frame of a transmit chain and what is left to do on it (checksum, segmentation);
    *  null to drop it, undefined if guest memory went away. */
   private txFrame(dma: DmaView, c: Chain): { frame: Uint8Array; meta?: FrameMeta } | null | undefined {
-    if (c.readLen < NET_HDR_LEN + ETH_HLEN) { this.once('tx-short', `transmit chain of ${c.readLen} bytes is shorter than header + Ethernet header; dropped`); return null; }
-    if (c.readLen > NET_HDR_LEN + MAX_FRAME) { this.once('tx-long', `transmit chain of ${c.readLen} bytes is longer than the largest frame; dropped`); return null; }
+    const hl = this.hdrLen;
+    if (c.readLen < hl + ETH_HLEN) { this.once('tx-short', `transmit chain of ${c.readLen} bytes is shorter than header + Ethernet header; dropped`); return null; }
+    if (c.readLen > hl + MAX_FRAME) { this.once('tx-long', `transmit chain of ${c.readLen} bytes is longer than the largest frame; dropped`); return null; }
     const data = readChain(dma, c);
     if (!data) return undefined;
-    const h = new DataView(data.buffer, data.byteOffset, NET_HDR_LEN);
+    const h = new DataView(data.buffer, data.byteOffset, hl);
     const flags = h.getUint8(0), gso = h.getUint8(1);
-    const frame = data.subarray(NET_HDR_LEN);
+    const frame = data.subarray(hl);
     const kind = gso & ~NET_HDR_GSO_ECN, ecn = (gso & NET_HDR_GSO_ECN) !== 0;
     const tso = kind === NET_HDR_GSO_TCPV4 ? NET_F.HOST_TSO4 : kind === NET_HDR_GSO_TCPV6 ? NET_F.HOST_TSO6 : null;
     if (kind !== NET_HDR_GSO_NONE && (tso === null || !this.has(tso) || !this.has(NET_F.CSUM))) { this.once('tx-gso', `transmit with GSO type ${gso}, which was not negotiated; dropped`); return null; }
@@ -290,7 +331,7 @@ export class VirtioNet implements VirtioDevice {
 
   /** A frame from the wire, with offload metadata if it comes unfinished from another NIC. */
   private receive(frame: Uint8Array, meta?: FrameMeta): void {
-    if (!this.active || !this.linkUp || frame.length < ETH_HLEN) { this.stats.rxDropNotReady++; return; }
+    if (!this.active || !this.link || frame.length < ETH_HLEN) { this.stats.rxDropNotReady++; return; }
     if (!this.accepts(frame)) { this.stats.rxDropFiltered++; return; }
     if (this.pending.length >= this.rxBacklog) { this.stats.rxDropOverflow++; return; }
     for (const item of this.rxItems(frame, meta)) {
@@ -302,7 +343,7 @@ export class VirtioNet implements VirtioDevice {
   /** What the guest gets for a received frame: the frame as it is when the guest negotiated
    *  the offloads its metadata needs, else the finished wire frames; each with its header. */
   private rxItems(frame: Uint8Array, meta?: FrameMeta): RxItem[] {
-    const guestCsum = this.has(NET_F.GUEST_CSUM);
+    const guestCsum = this.rxOffload(NET_F.GUEST_CSUM);
     if (!unfinished(meta)) {
       const valid = guestCsum && l4ChecksumOk(frame);
       if (valid) this.stats.rxDataValid++;
@@ -313,7 +354,7 @@ export class VirtioNet implements VirtioDevice {
     const { start, offset } = meta.csum!;
     const g = meta.gso;
     if (guestCsum && !g) return [{ frame, hdr: rxHeader(NET_HDR_F_NEEDS_CSUM, NET_HDR_GSO_NONE, 0, 0, start, offset) }];
-    if (guestCsum && g && lay && this.has(g.v6 ? NET_F.GUEST_TSO6 : NET_F.GUEST_TSO4) && (!g.ecn || this.has(NET_F.GUEST_ECN))) {
+    if (guestCsum && g && lay && this.rxOffload(g.v6 ? NET_F.GUEST_TSO6 : NET_F.GUEST_TSO4) && (!g.ecn || this.rxOffload(NET_F.GUEST_ECN))) {
       this.stats.rxGso++;
       const type = (g.v6 ? NET_HDR_GSO_TCPV6 : NET_HDR_GSO_TCPV4) | (g.ecn ? NET_HDR_GSO_ECN : 0);
       return [{ frame, hdr: rxHeader(NET_HDR_F_NEEDS_CSUM, type, lay.payload, g.mss, start, offset) }];
@@ -354,7 +395,8 @@ export class VirtioNet implements VirtioDevice {
   private deliver(q: Virtqueue, item: RxItem): RxResult {
     const frame = item.frame;
     const dma = this.dma!;
-    const total = NET_HDR_LEN + frame.length;
+    const hl = this.hdrLen;
+    const total = hl + frame.length;
     const mergeable = this.has(NET_F.MRG_RXBUF);
     const chains: Chain[] = [];
     let room = 0;
@@ -380,10 +422,11 @@ export class VirtioNet implements VirtioDevice {
       return 'done';
     }
     const pkt = new Uint8Array(total);
-    // Header: as prepared, then num_buffers (1 without MRG_RXBUF, as §5.1.6.3.2 requires).
+    // Header: as prepared, then num_buffers (1 without MRG_RXBUF, as §5.1.6.3.2 requires) unless
+    // it is the legacy 10-byte header.
     pkt.set(item.hdr, 0);
-    pkt[10] = chains.length & 0xff; pkt[11] = chains.length >> 8;
-    pkt.set(frame, NET_HDR_LEN);
+    if (hl === NET_HDR_LEN) { pkt[10] = chains.length & 0xff; pkt[11] = chains.length >> 8; }
+    pkt.set(frame, hl);
     let at = 0;
     for (const c of chains) {
       const part = pkt.subarray(at, Math.min(total, at + c.writeLen));
@@ -430,7 +473,19 @@ export class VirtioNet implements VirtioDevice {
       return CTRL.OK;
     }
     if (cls === CTRL.MAC && cmd === CTRL.MAC_TABLE_SET && this.has(NET_F.CTRL_RX)) return this.macTable(data);
+    if (cls === CTRL.GUEST_OFFLOADS && cmd === CTRL.GUEST_OFFLOADS_SET && this.has(NET_F.CTRL_GUEST_OFFLOADS)) return this.setGuestOffloads(data);
     return this.refuse(`ctrl-${cls}-${cmd}`, `control class ${cls} command ${cmd} (not supported or not negotiated)`);
+  }
+
+  /** VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET: le64 offloads, one bit per GUEST_* feature; an
+   *  offload that was not negotiated cannot be enabled (VIRTIO_NET_ERR, as QEMU answers). */
+  private setGuestOffloads(d: Uint8Array): number {
+    if (d.length < 8) return this.refuse('ctrl-offloads', 'GUEST_OFFLOADS_SET with fewer than 8 bytes');
+    const want = new DataView(d.buffer, d.byteOffset, 8).getBigUint64(0, true);
+    const allowed = this.negotiated & GUEST_OFFLOAD_FEATURES;
+    if (want & ~allowed) return this.refuse('ctrl-offloads-bits', `GUEST_OFFLOADS_SET 0x${want.toString(16)} with offloads that were not negotiated (0x${allowed.toString(16)})`);
+    this.guestOffloads = want;
+    return CTRL.OK;
   }
 
   /** VIRTIO_NET_CTRL_MAC_TABLE_SET: { le32 entries; u8 macs[entries][6] } unicast, then
@@ -457,7 +512,7 @@ export class VirtioNet implements VirtioDevice {
   save(): unknown {
     const hexes = (s: Set<number>) => [...s].map((k) => k.toString(16));
     return {
-      mac: formatMac(this.mac), linkUp: this.linkUp, promisc: this.promisc, allmulti: this.allmulti,
+      mac: formatMac(this.mac), linkUp: this.linkUp, guestOffloads: this.guestOffloads?.toString() ?? null, promisc: this.promisc, allmulti: this.allmulti,
       uni: hexes(this.uni), multi: hexes(this.multi), uniOverflow: this.uniOverflow, multiOverflow: this.multiOverflow,
       stats: { ...this.stats },
     };
@@ -466,7 +521,9 @@ export class VirtioNet implements VirtioDevice {
   restore(state: unknown): void {
     const s = state as Record<string, any>;
     this.mac = new Uint8Array(String(s.mac).split(':').map((h) => parseInt(h, 16)));
-    this.linkUp = !!s.linkUp; this.promisc = !!s.promisc; this.allmulti = !!s.allmulti;
+    this.linkUp = !!s.linkUp;
+    this.guestOffloads = s.guestOffloads == null ? null : BigInt(s.guestOffloads);
+    this.promisc = !!s.promisc; this.allmulti = !!s.allmulti;
     this.uni = new Set((s.uni as string[]).map((h) => parseInt(h, 16)));
     this.multi = new Set((s.multi as string[]).map((h) => parseInt(h, 16)));
     this.uniOverflow = !!s.uniOverflow; this.multiOverflow = !!s.multiOverflow;

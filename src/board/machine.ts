@@ -20,6 +20,8 @@ import { ramRanges, virtioSlot } from './pi4.js';
 export interface NicConfig {
   backend: NetBackend;
   mac: Uint8Array;
+  /** The legacy (version 1) virtio-mmio interface, for old guests. */
+  legacy?: boolean;
 }
 
 /** A NIC on the machine: the device and its transport in virtio slot `slot`. */
@@ -81,7 +83,7 @@ function createNics(opts: Pi4DeviceOptions, gic: Gic400, bus: PhysBus): Pi4Nic[]
   return (opts.nics ?? []).map((c, n): Pi4Nic => {
     const s = virtioSlot(n);
     const net = new VirtioNet({ mac: c.mac, backend: wakingBackend(c.backend, wake), index: n });
-    const transport = new VirtioMmio({ device: net, irq: gic.spi(s.spi), accessPlatform: opts.restrictedDma });
+    const transport = new VirtioMmio({ device: net, irq: gic.spi(s.spi), accessPlatform: opts.restrictedDma, legacy: c.legacy });
     bus.map(s.base, s.size, transport);
     return { slot: n, net, transport };
   });
@@ -134,7 +136,7 @@ function wakingBackend(b: NetBackend, wake: () => void): NetBackend {
     send: (f, meta) => b.send(f, meta),
     carriesMeta: b.carriesMeta, // offload metadata passes through (devices/net/backend.ts)
     close: () => b.close(),
-    setReceiver: (rx, opts) => b.setReceiver(rx && ((f, meta) => { rx(f, meta); wake(); }), opts),
+    setReceiver: (rx, opts) => b.setReceiver(rx && ((f, meta) => { rx(f, meta); wake(); }), opts?.carrier ? { ...opts, carrier: (up) => { opts.carrier!(up); wake(); } } : opts),
   };
 }
 

@@ -12,6 +12,10 @@
 //   and addr.type=unix,addr.path=PATH (also reconnect-ms=MS, and id=… which is ignored).
 //   Every form takes mac=52:54:00:12:34:56; the default is 52:54:00:12:34:56 + n for NIC n,
 //   like QEMU. Repeat --net for several NICs (virtio slots 0, 1, …).
+//   Every form takes transport=legacy for the virtio-mmio version 1 interface (old guests;
+//   default transport=modern, version 2). --mode krustvm refuses it: a legacy device cannot
+//   offer VIRTIO_F_ACCESS_PLATFORM, so the guest would never bounce its buffers through the
+//   shared I/O window, which is all the device may reach.
 //   --net-pcap FILE   record every frame in and out of every NIC (libpcap, LINKTYPE_ETHERNET)
 import type { Argv } from 'yargs';
 import type { NicConfig } from '../board/machine.js';
@@ -23,9 +27,10 @@ import { PcapWriter, tapped } from '../../devices/net/pcap.js';
 export class NetArgError extends Error {}
 
 /** One NIC. `mac` undefined: the default (see openNetwork). */
-export type NetSpec =
+export type NetSpec = (
   | { kind: 'switch'; name: string; mac?: Uint8Array }
-  | { kind: 'stream'; server: boolean; addr: StreamAddress; reconnectMs: number; mac?: Uint8Array };
+  | { kind: 'stream'; server: boolean; addr: StreamAddress; reconnectMs: number; mac?: Uint8Array }
+) & { /** transport=legacy: virtio-mmio version 1. */ legacy?: boolean };
 
 /** QEMU's first default MAC; NIC n gets the last byte + n. */
 export const DEFAULT_MAC = new Uint8Array([0x52, 0x54, 0x00, 0x12, 0x34, 0x56]);
@@ -81,6 +86,8 @@ export function parseNetSpecs(specs: readonly string[]): NetSpec[] {
       if (m[0] & 1) bad(spec, `mac=${macText} is a multicast address; a NIC needs a unicast one (first byte even)`);
       mac = m;
     }
+    const transport = take('transport');
+    if (transport !== undefined && transport !== 'legacy' && transport !== 'modern') bad(spec, `transport=${transport}: give legacy (virtio-mmio version 1) or modern (version 2, the default)`);
     let r: NetSpec;
     if (kind === 'switch') {
       r = { kind: 'switch', name: take('name') ?? 'lan0', mac };
@@ -116,6 +123,7 @@ export function parseNetSpecs(specs: readonly string[]): NetSpec[] {
       bad(spec, `unknown backend "${kind}": give switch, stream,server=…, stream,connect=… or none`);
     }
     if (kv.size) bad(spec, `unknown option ${[...kv.keys()][0]}`);
+    if (transport === 'legacy') r.legacy = true;
     return r;
   });
   const seen = new Set<string>();
@@ -172,7 +180,7 @@ export async function openNetwork(specs: readonly NetSpec[], pcapFile?: string):
     await close();
     throw new NetArgError((x as Error).message);
   }
-  const nics = specs.map((_, i) => ({ mac: macs[i], backend: pcap ? tapped(backends[i]!, pcap) : backends[i]! }));
+  const nics = specs.map((s, i) => ({ mac: macs[i], backend: pcap ? tapped(backends[i]!, pcap) : backends[i]!, ...(s.legacy ? { legacy: true } : {}) }));
   return { nics, specs: [...specs], close };
 }
 
@@ -181,14 +189,14 @@ export function netOptions<T>(y: Argv<T>) {
   return y
     .option('net', {
       type: 'string', array: true,
-      describe: 'a network card (repeat for more): none (default) | switch[,name=LAN] (in-process LAN shared by the VMs of this process) | stream,server=tcp:HOST:PORT|unix:PATH | stream,connect=tcp:HOST:PORT|unix:PATH[,reconnect=S] (QEMU -netdev stream framing; QEMU\'s addr.type=inet,addr.host=…,addr.port=… spelling works too); each takes mac=52:54:00:12:34:56 (default …:56 + NIC number)',
+      describe: 'a network card (repeat for more): none (default) | switch[,name=LAN] (in-process LAN shared by the VMs of this process) | stream,server=tcp:HOST:PORT|unix:PATH | stream,connect=tcp:HOST:PORT|unix:PATH[,reconnect=S] (QEMU -netdev stream framing; QEMU\'s addr.type=inet,addr.host=…,addr.port=… spelling works too); each takes mac=52:54:00:12:34:56 (default …:56 + NIC number) and transport=legacy (virtio-mmio version 1 for old guests; not with --mode krustvm)',
     })
     .option('net-pcap', { type: 'string', describe: 'write every frame in and out of the NICs to FILE (libpcap; tcpdump -r FILE, tshark -r FILE)' })
     .example('krustvm boot --mode kvm --net stream,server=tcp:127.0.0.1:5555 --net-pcap lan.pcap', 'a NIC another krustvm (--net stream,connect=tcp:127.0.0.1:5555) or qemu-system-aarch64 (-netdev stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=5555) plugs into; every frame captured in lan.pcap');
 }
 
 /** The command-line options of this module. */
-export interface NetArgs { net?: string | string[]; 'net-pcap'?: string }
+export interface NetArgs { net?: string | string[]; 'net-pcap'?: string; mode?: string }
 
 /** The NICs a command line asks for (checked, nothing opened yet: the board needs their number
  *  for the device tree first). `usage` turns a message into the caller's usage error. */
@@ -197,6 +205,10 @@ export function parseNetArgs(a: NetArgs, usage: (msg: string) => Error): NetSpec
   try {
     const specs = parseNetSpecs(list.map(String));
     if (!specs.length && a['net-pcap'] !== undefined) throw new NetArgError('--net-pcap: there is no NIC to capture (add --net switch or --net stream,…)');
+    const legacy = specs.findIndex((s) => s.legacy);
+    if (legacy >= 0 && a.mode === 'krustvm') {
+      throw new NetArgError(`--net ${list[legacy]}: --mode krustvm needs VIRTIO_F_ACCESS_PLATFORM (the NIC reaches only the VM's shared I/O window), which the legacy interface cannot offer; use transport=modern, or --mode kvm or bare`);
+    }
     return specs;
   } catch (x) {
     if (x instanceof NetArgError) throw usage(x.message);

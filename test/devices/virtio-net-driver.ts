@@ -16,13 +16,16 @@ export const avail = (q: number) => desc(q) + 0x1000;
 export const used = (q: number) => desc(q) + 0x2000;
 
 /** Feature bits by number (virtio 1.2 §5.1.3, §6). */
-export const F = { CSUM: 0, GUEST_CSUM: 1, MAC: 5, GUEST_TSO4: 7, GUEST_TSO6: 8, GUEST_ECN: 9, HOST_TSO4: 11, HOST_TSO6: 12, HOST_ECN: 13, MRG_RXBUF: 15, STATUS: 16, CTRL_VQ: 17, CTRL_RX: 18, CTRL_MAC_ADDR: 23, INDIRECT: 28, EVENT_IDX: 29, VERSION_1: 32 };
+export const F = { CSUM: 0, GUEST_CSUM: 1, CTRL_GUEST_OFFLOADS: 2, MAC: 5, GUEST_TSO4: 7, GUEST_TSO6: 8, GUEST_ECN: 9, HOST_TSO4: 11, HOST_TSO6: 12, HOST_ECN: 13, MRG_RXBUF: 15, STATUS: 16, CTRL_VQ: 17, CTRL_RX: 18, CTRL_MAC_ADDR: 23, ANY_LAYOUT: 27, INDIRECT: 28, EVENT_IDX: 29, VERSION_1: 32 };
 export const NEXT = 1, WRITE = 2, INDIRECT = 4;
 
 export interface NicOpts extends Partial<Omit<VirtioNetOptions, 'backend' | 'mac'>> {
   ram?: number;
   window?: { base: number; size: number };
   mac?: Uint8Array;
+  /** The transport's legacy (version 1) interface; ACCESS_PLATFORM offer. */
+  legacy?: boolean;
+  accessPlatform?: boolean;
 }
 
 export const MAC0 = new Uint8Array([0x52, 0x54, 0x00, 0x12, 0x34, 0x56]);
@@ -35,7 +38,7 @@ export function nicRig(backend: NetBackend, opts: NicOpts = {}) {
   const irq = new LevelLine();
   const logs: string[] = [];
   const net = new VirtioNet({ ...opts, mac: opts.mac ?? MAC0, backend, log: (m) => logs.push(m) });
-  const t = new VirtioMmio({ device: net, irq, dma, log: (m) => logs.push(m) });
+  const t = new VirtioMmio({ device: net, irq, dma, log: (m) => logs.push(m), legacy: opts.legacy, accessPlatform: opts.accessPlatform });
   const bus = new PhysBus();
   const slot = virtioSlot(0);
   bus.map(slot.base, slot.size, t);

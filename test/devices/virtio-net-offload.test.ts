@@ -192,6 +192,52 @@ describe('virtio-net offloads', () => {
     }
   });
 
+  it('CTRL_GUEST_OFFLOADS_SET (§5.1.6.5.6): offloads switched off are finished in software, switched on again pass whole', () => {
+    const p = pair([...ALL, F.CTRL_GUEST_OFFLOADS]);
+    rxBuffers(p.b, 20, 2048); // 7 + 7 segments, then 5 buffers for the 10 KB frame
+    const offloads = (bits: number[]) => {
+      const d = new Uint8Array(8);
+      new DataView(d.buffer).setBigUint64(0, bits.reduce((x, b) => x | (1n << BigInt(b)), 0n), true);
+      return d;
+    };
+    const segments = expectedSegments(p.s, 1448).map((f) => Array.from(f));
+    const sendTso = () => send(p.a, p.frame, { flags: 1, gso: p.gsoType, hdrLen: p.hdrLen, mss: 1448, start: p.l4, offset: 16 });
+    // Upon negotiation every GUEST_* offload is on.
+    expect(p.b.net.rxOffloads).toBe((1n << 1n) | (1n << 7n) | (1n << 8n) | (1n << 9n));
+    // What Linux sends for `ethtool -K eth0 gro-hw off`: GUEST_CSUM stays, TSO4/6 and ECN go.
+    expect(p.b.drv.control(5, 0, offloads([F.GUEST_CSUM]))).toBe(0);
+    sendTso();
+    let got = received(p.b, 2048);
+    expect(got.map((g) => g.frame)).toEqual(segments);
+    expect(got.every((g) => g.flags === 2 && g.gso === 0)).toBe(true); // DATA_VALID
+    // Everything off: plain finished frames, flags 0.
+    expect(p.b.drv.control(5, 0, offloads([]))).toBe(0);
+    sendTso();
+    got = received(p.b, 2048).slice(7);
+    expect(got.map((g) => g.frame)).toEqual(segments);
+    expect(got.every((g) => g.flags === 0 && g.gso === 0)).toBe(true);
+    // On again: the 10 KB frame arrives whole.
+    expect(p.b.drv.control(5, 0, offloads([F.GUEST_CSUM, F.GUEST_TSO4, F.GUEST_TSO6, F.GUEST_ECN]))).toBe(0);
+    sendTso();
+    got = received(p.b, 2048).slice(14);
+    expect(got.map((g) => [g.flags, g.gso, g.frame.length])).toEqual([[1, p.gsoType, p.frame.length]]);
+    expect(p.b.logs).toEqual([]);
+  });
+
+  it('CTRL_GUEST_OFFLOADS_SET refused (VIRTIO_NET_ERR, state kept): offloads not negotiated, short data, feature not negotiated', () => {
+    const p = pair([...BASE, F.GUEST_CSUM, F.GUEST_TSO4, F.CTRL_GUEST_OFFLOADS]);
+    const le64 = (v: bigint) => { const d = new Uint8Array(8); new DataView(d.buffer).setBigUint64(0, v, true); return d; };
+    expect(p.b.drv.control(5, 0, le64(1n << 8n))).toBe(1); // GUEST_TSO6 was not negotiated
+    expect(p.b.drv.control(5, 0, le64(1n << 40n))).toBe(1); // no such offload
+    expect(p.b.drv.control(5, 0, new Uint8Array(4))).toBe(1); // le64 cut short
+    expect(p.b.drv.control(5, 1, le64(0n))).toBe(1); // no command 1 in that class
+    expect(p.b.net.rxOffloads).toBe((1n << 1n) | (1n << 7n));
+    expect(p.b.drv.status() & 0x40).toBe(0);
+    // A driver that did not negotiate the feature cannot use the command.
+    const q = pair(BASE);
+    expect(q.b.drv.control(5, 0, le64(0n))).toBe(1);
+  });
+
   it('segments beyond the receive backlog are dropped and counted (no unbounded queue)', () => {
     const sw = new NetSwitch();
     const a = nicRig(sw.connect(), { ram: 1 << 21 });

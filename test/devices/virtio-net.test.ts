@@ -21,11 +21,11 @@ function putTx(bytes: Uint8Array, at: number, frame: Uint8Array, hdr: Partial<{ 
 }
 
 describe('virtio-net: identification and negotiation', () => {
-  it('device ID 1; offers MAC, STATUS, MRG_RXBUF, CTRL_VQ/RX/MAC_ADDR, the checksum and TSO offloads and the ring features', () => {
+  it('device ID 1; offers MAC, STATUS, MRG_RXBUF, CTRL_VQ/RX/MAC_ADDR/GUEST_OFFLOADS, the checksum and TSO offloads and the ring features', () => {
     const m = nicRig(new BufferNet());
     expect(m.r(MMIO.DEVICE_ID)).toBe(1);
     const off = m.drv.offered();
-    expect(off.sort((a, b) => a - b)).toEqual([F.CSUM, F.GUEST_CSUM, F.MAC, F.GUEST_TSO4, F.GUEST_TSO6, F.GUEST_ECN, F.HOST_TSO4, F.HOST_TSO6, F.HOST_ECN,
+    expect(off.sort((a, b) => a - b)).toEqual([F.CSUM, F.GUEST_CSUM, F.CTRL_GUEST_OFFLOADS, F.MAC, F.GUEST_TSO4, F.GUEST_TSO6, F.GUEST_ECN, F.HOST_TSO4, F.HOST_TSO6, F.HOST_ECN,
       F.MRG_RXBUF, F.STATUS, F.CTRL_VQ, F.CTRL_RX, F.CTRL_MAC_ADDR, F.INDIRECT, F.EVENT_IDX, F.VERSION_1]);
     // Three queues: receiveq, transmitq, controlq.
     for (const q of [0, 1, 2]) { m.w(MMIO.QUEUE_SEL, q); expect(m.r(MMIO.QUEUE_NUM_MAX)).toBeGreaterThan(0); }

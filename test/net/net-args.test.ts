@@ -1,7 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import { formatMac } from '../../devices/net/backend.js';
 import { namedSwitch } from '../../devices/net/switch.js';
-import { NetArgError, defaultMac, openNetwork, parseNetSpecs } from '../../src/machine/net-args.js';
+import { NetArgError, defaultMac, openNetwork, parseNetArgs, parseNetSpecs } from '../../src/machine/net-args.js';
 import { bootMain } from '../../src/machine/cli-boot.js';
 
 describe('--net parsing', () => {
@@ -35,6 +35,26 @@ describe('--net parsing', () => {
   });
 });
 
+describe('--net transport=legacy', () => {
+  it('any backend takes transport=legacy|modern; the NIC config carries legacy', async () => {
+    expect(parseNetSpecs(['switch,transport=legacy'])[0]).toEqual({ kind: 'switch', name: 'lan0', mac: undefined, legacy: true });
+    expect(parseNetSpecs(['switch,transport=modern'])[0]).toEqual({ kind: 'switch', name: 'lan0', mac: undefined });
+    expect(parseNetSpecs(['stream,connect=tcp:127.0.0.1:9,transport=legacy'])[0]).toMatchObject({ kind: 'stream', legacy: true });
+    expect(() => parseNetSpecs(['switch,transport=v1'])).toThrow('--net switch,transport=v1: transport=v1: give legacy (virtio-mmio version 1) or modern (version 2, the default)');
+    const n = await openNetwork(parseNetSpecs(['switch,name=legacy-args,transport=legacy', 'switch,name=legacy-args']));
+    expect(n.nics.map((x) => x.legacy ?? false)).toEqual([true, false]);
+    await n.close();
+  });
+
+  it('--mode krustvm refuses a legacy NIC (no ACCESS_PLATFORM); kvm and bare take it', () => {
+    const usage = (m: string) => new Error(`usage: ${m}`);
+    expect(() => parseNetArgs({ net: ['switch', 'switch,transport=legacy'], mode: 'krustvm' }, usage))
+      .toThrow("usage: --net switch,transport=legacy: --mode krustvm needs VIRTIO_F_ACCESS_PLATFORM (the NIC reaches only the VM's shared I/O window), which the legacy interface cannot offer; use transport=modern, or --mode kvm or bare");
+    for (const mode of ['kvm', 'bare', undefined]) expect(parseNetArgs({ net: ['switch,transport=legacy'], mode }, usage)).toHaveLength(1);
+    expect(parseNetArgs({ net: ['switch'], mode: 'krustvm' }, usage)).toHaveLength(1);
+  });
+});
+
 describe('opening NICs', () => {
   it('default MACs: 52:54:00:12:34:56 + n; on a shared switch the addresses taken are skipped', async () => {
     expect(formatMac(defaultMac(0))).toBe('52:54:00:12:34:56');
@@ -59,11 +79,13 @@ describe('opening NICs', () => {
       expect(await bootMain({ net: ['bogus'], serial: 'none' })).toBe(2);
       expect(await bootMain({ net: ['switch,name=cli-test'], 'net-pcap': '/nonexistent-dir/x.pcap', serial: 'none' })).toBe(2);
       expect(await bootMain({ 'net-pcap': '/tmp/x.pcap', serial: 'none' })).toBe(2);
+      expect(await bootMain({ net: ['switch,name=cli-test,transport=legacy'], mode: 'krustvm', serial: 'none' })).toBe(2);
     } finally { spy.mockRestore(); }
     expect(lines).toEqual([
       'krustvm: --net bogus: unknown backend "bogus": give switch, stream,server=…, stream,connect=… or none (see krustvm boot --help)\n',
       'krustvm: --net-pcap /nonexistent-dir/x.pcap: cannot create it (ENOENT); check the path (see krustvm boot --help)\n',
       'krustvm: --net-pcap: there is no NIC to capture (add --net switch or --net stream,…) (see krustvm boot --help)\n',
+      "krustvm: --net switch,name=cli-test,transport=legacy: --mode krustvm needs VIRTIO_F_ACCESS_PLATFORM (the NIC reaches only the VM's shared I/O window), which the legacy interface cannot offer; use transport=modern, or --mode kvm or bare (see krustvm boot --help)\n",
     ]);
     expect(namedSwitch('cli-test').portCount).toBe(0); // nothing left plugged in
   });
