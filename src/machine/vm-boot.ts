@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { bootLayout } from './boot.js';
 import { LoadError, type Layout } from './loader.js';
-import type { Machine, MachineOptions } from './machine.js';
+import type { MachineOptions } from './machine.js';
 import { Scheduler } from './scheduler.js';
 import { bundledGuest } from './guest.js';
 import { BUNDLED_PUBLIC_KEY, readPublicKey, readSignatureFile, sigPathOf } from './signed-images.js';
@@ -73,7 +73,6 @@ export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inp
     const hint = mode === 'krustvm' ? `; ${HOW_TO}` : '';
     throw new LoadError(`--mode ${mode}: the hypervisor core refused the VM: ${m.error}${hint}`);
   }
-  // The scheduler runs anything with the Machine's surface; VmMachine provides it.
-  const scheduler = new Scheduler(m as unknown as Machine, inputPossible);
+  const scheduler = new Scheduler(m, inputPossible);
   return { scheduler, statsLines: () => m.statsLines() };
 }
