@@ -63,17 +63,21 @@ describe.runIf(hasGuest)('the bundled Linux guest in the VM modes', () => {
   }, 120_000);
 });
 
+/** Boots the hello guest with --stats; its exit status and what it printed on stderr. */
+async function helloStats(mode: string, engine: string): Promise<{ status: number; text: string }> {
+  const errs: string[] = [];
+  const orig = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
+  try {
+    const status = await bootMain({ kernel: path.join(BIN, 'hello.elf'), mode, engine, icount: true, m: '64M', serial: 'none', stats: true } as never);
+    return { status, text: errs.join('') };
+  } finally { process.stderr.write = orig; }
+}
+
 describe('--stats in bare mode', () => {
   it('reports the engines\' counters summed over the CPUs', async () => {
-    const errs: string[] = [];
-    const orig = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
-    let status: number;
-    try {
-      status = await bootMain({ kernel: path.join(BIN, 'hello.elf'), mode: 'bare', engine: 'jit', icount: true, m: '64M', serial: 'none', stats: true } as never);
-    } finally { process.stderr.write = orig; }
+    const { status, text } = await helloStats('bare', 'jit');
     expect(status).toBe(0);
-    const text = errs.join('');
     const total = /(\d+) guest instructions in/.exec(text);
     const line = /engine jit: instructions=(\d+) .*coldInsns=(\d+)/.exec(text);
     expect(total && line, text).toBeTruthy();
@@ -84,15 +88,8 @@ describe('--stats in bare mode', () => {
 
 describe('--stats in the VM modes', () => {
   it('reports exits by reason, hypercalls, stage-2 faults and grants', async () => {
-    const errs: string[] = [];
-    const orig = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
-    let status: number;
-    try {
-      status = await bootMain({ kernel: path.join(BIN, 'hello.elf'), mode: 'kvm', engine: 'interp', icount: true, m: '64M', serial: 'none', stats: true } as never);
-    } finally { process.stderr.write = orig; }
+    const { status, text } = await helloStats('kvm', 'interp');
     expect(status).toBe(0);
-    const text = errs.join('');
     // MMIO exits by device (hello touches only the UART), then the other exits.
     expect(text).toMatch(/mode kvm: exits: mmio ([1-9]\d*) \(other \1\), system-off 1/);
     expect(text).toMatch(/vGIC: interrupts injected 0; exits: maintenance 0, interrupt \d+ \(no exit for GICC\)/);
