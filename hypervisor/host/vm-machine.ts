@@ -22,6 +22,7 @@ import { GIC400 } from '../../devices/gic400.js';
 import type { SerialBackend } from '../../devices/serial/backend.js';
 import type { GenericTimer } from '../../devices/timer.js';
 import { loadedSpan, type Layout } from '../../src/machine/loader.js';
+import { engineStatsLine } from '../../src/engine.js';
 import type { MachineOptions } from '../../src/machine/machine.js';
 import { StopRun } from '../../src/interp/interpreter.js';
 
@@ -288,6 +289,7 @@ export class VmMachine {
       this.vgic ? `vGIC: interrupts injected ${c.get('vgic: interrupts injected')}; exits: maintenance ${c.get('exits: vgic maintenance')}, interrupt ${c.get('exits: irq')} (no exit for GICC)` : 'vGIC off: the GIC is trapped and emulated (GICC accesses exit)',
       ...(this.ioWindow ? [`I/O window ${this.ioWindow.size / 1024} KiB at IPA 0x${this.ioWindow.base.toString(16)} (host pages lent by the core)`] : []),
       `hypercalls ${c.get('hypercalls')} (psci/other ${c.get('hypercalls: psci/other')}, grant ${c.get('hypercalls: grant')}, revoke ${c.get('hypercalls: revoke')}); stage-2 faults ${c.get('stage-2 faults')}; pages granted ${c.get('pages granted')}, revoked ${c.get('pages revoked')}; refusals ${c.refusals}`,
+      engineStatsLine('engine', [this.core.engineStats(this.vm)]),
     ];
     return lines;
   }

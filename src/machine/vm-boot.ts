@@ -43,7 +43,7 @@ export function bootForMode(a: ModeArgs, plan: Layout, opts: MachineOptions, inp
   const mode = a.mode ?? DEFAULT_MODE;
   if (mode === 'bare') {
     const { scheduler, machine } = bootLayout(plan, opts, inputPossible);
-    return { scheduler, statsLines: () => [engineStatsLine(`engine ${opts.engine ?? 'interp'}`, machine.vcpus.map((v) => v.engine.stats()))] };
+    return { scheduler, statsLines: () => [engineStatsLine('engine', machine.vcpus.map((v) => v.engine.stats()))] };
   }
   let kernelSignature: Uint8Array | undefined, initrdSignature: Uint8Array | undefined, publicKeyPem: string | undefined;
   if (mode === 'krustvm') {
