@@ -73,7 +73,7 @@ export class VmMachine {
   readonly isolation: Isolation;
   /** The host's half of the vGIC (undefined: trap and emulate). */
   readonly vgic: VgicHost | undefined;
-  /** MMIO exits by device ('gicd', 'gicc', 'other'). */
+  /** MMIO exits by device ('gicd', 'gicc', or the device's name). */
   readonly mmioExits: Map<string, number>;
   stop: StopRun | undefined;
   wake: () => void = () => {};
@@ -120,7 +120,7 @@ export class VmMachine {
         irqLine: (i) => dev.gic.irqAsserted(i),
         fiqLine: (i) => dev.gic.fiqAsserted(i),
         mmio: (e: MmioExit) => {
-          const kind = e.ipa >= GIC400.DIST_BASE && e.ipa < gicdEnd ? 'gicd' : e.ipa >= GIC400.CPU_BASE && e.ipa < giccEnd ? 'gicc' : 'other';
+          const kind = e.ipa >= GIC400.DIST_BASE && e.ipa < gicdEnd ? 'gicd' : e.ipa >= GIC400.CPU_BASE && e.ipa < giccEnd ? 'gicc' : bus.lookup(e.ipa)?.device?.name ?? 'unmapped';
           mmioExits.set(kind, (mmioExits.get(kind) ?? 0) + 1);
           // An exit: the distributor first learns what the guest did with its LRs; after the
           // access, what became pending goes into the LRs (KVM's fold at exit, flush at entry).

@@ -130,11 +130,12 @@ export async function bootMain(a: BootArgs): Promise<number> {
     const r = await scheduler.run({ maxInsns: a['max-insns'] });
     await backend.close();
     await net?.close();
-    if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none' || r.message.startsWith('--check-jit')) say(r.message);
+    const tag = a.vmName !== undefined ? `[${a.vmName}] ` : '';
+    if (r.reason === 'stuck' || r.reason === 'limit' || a.serial === 'none' || r.message.startsWith('--check-jit')) say(tag + r.message);
     if (a.stats) {
       const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-      say(`${r.insns} guest instructions in ${sec.toFixed(2)} s (${(r.insns / sec / 1e6).toFixed(1)} MIPS)`);
-      for (const l of statsLines()) say(l);
+      say(`${tag}${r.insns} guest instructions in ${sec.toFixed(2)} s (${(r.insns / sec / 1e6).toFixed(1)} MIPS)`);
+      for (const l of statsLines()) say(tag + l);
     }
     if (marker && r.reason === 'exit') {
       if (marker.status === undefined) { say('the guest powered off without reporting the command\'s exit status'); return 1; }

@@ -40,6 +40,8 @@ export interface VmHooks {
   serialBackend?: SerialBackend;
   /** Called once the VM's machine exists, before it runs. */
   onStart?: (scheduler: Scheduler) => void;
+  /** The VM's name: it labels the VM's --stats and end-of-run lines. */
+  vmName?: string;
 }
 
 /** The boot command's --vm and --until options (added to its builder). */
@@ -131,6 +133,7 @@ export async function runVms(top: MultiVmArgs, boot: (a: Record<string, unknown>
         ...vm.args,
         serialBackend: ownConsole ? undefined : new PrefixedConsole(`[${vm.spec.name}] `),
         onStart: (s) => { started = true; schedulers[i] = s; if (ending && stoppedByRun.has(i)) s.quit(); },
+        vmName: vm.spec.name,
       });
     } catch (x) {
       // Not one of boot's own errors (those come back as a status): stop the others, then let

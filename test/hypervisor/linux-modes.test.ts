@@ -91,7 +91,7 @@ describe('--stats in the VM modes', () => {
     const { status, text } = await helloStats('kvm', 'interp');
     expect(status).toBe(0);
     // MMIO exits by device (hello touches only the UART), then the other exits.
-    expect(text).toMatch(/mode kvm: exits: mmio ([1-9]\d*) \(other \1\), system-off 1/);
+    expect(text).toMatch(/mode kvm: exits: mmio ([1-9]\d*) \(pl011 \1\), system-off 1/);
     expect(text).toMatch(/vGIC: interrupts injected 0; exits: maintenance 0, interrupt \d+ \(no exit for GICC\)/);
     // hello makes 4 PSCI calls (VERSION, FEATURES, an unknown SMCCC id, SYSTEM_OFF).
     expect(text).toMatch(/hypercalls 4 \(psci\/other 4, grant 0, revoke 0\); stage-2 faults [1-9]\d*; pages granted 0, revoked 0; refusals 0/);

@@ -91,6 +91,7 @@ describe('runVms', () => {
     expect([a.cmd, a.smp, a.engine, b.engine, b.serial]).toEqual(['a', 2, 'interp', 'interp', 'none']);
     expect(a.serialBackend).toBeInstanceOf(PrefixedConsole);
     expect(b.serialBackend).toBeUndefined(); // the VM named its own serial
+    expect([a.vmName, b.vmName]).toEqual(['a', 'b']); // labels each VM's --stats lines
   });
 
   it('exits with the first non-zero status in the order the VMs ended', async () => {
