@@ -6,6 +6,7 @@
 //   npm run bench [-- --repeats 5 --json results.json --only fib --engines interp,jit,qemu]
 //   npm run bench -- --boot          # also the Linux boot (bundled guest): its own table
 //   npm run bench -- --only boot     # only that
+//   npm run bench -- --sys           # the JIT in system mode (MMU on) against user mode, TLB hit rate: bench/sys.ts
 //
 // Each measurement runs in a fresh child process (bench/child.ts) so JIT warm-up, caches and
 // peak memory belong to that run alone. Every engine is measured the same two ways:
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { modesMain, wantsModes } from './modes.js';
+import { sysMain, wantsSys } from './sys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -174,6 +176,7 @@ function printTable(cols: [string, string, number][], rows: Record<string, unkno
 
 async function main(): Promise<void> {
   if (wantsModes(hideBin(process.argv))) return modesMain(hideBin(process.argv)); // --modes / --net / --only net: bench/modes.ts
+  if (wantsSys(hideBin(process.argv))) return sysMain(hideBin(process.argv)); // --sys: bench/sys.ts
   const argv = await yargs(hideBin(process.argv))
     .scriptName('npm run bench --')
     .usage('$0 [options]\n\nRuns the benchmark guests under the interpreter, the JIT and qemu-aarch64 and prints medians.')

@@ -518,6 +518,19 @@ export class KCore {
     return !!v && this.#vgic.vfiq(v.vgic);
   }
 
+  /** Virtual SError for vCPU `i` (what HCR_EL2.VSE does): the core's way to report something
+   *  the VM did that an architecture reports asynchronously. Pending in the vCPU's ISR_EL1.A and
+   *  taken at its SError vector (ESR_EL1 EC 0x2F with ISS `iss`) once PSTATE.A allows. */
+  injectVirtualSError(vmId: number, i: number, iss = 0): Result {
+    const vm = this.#vm(vmId, ['VERIFIED', 'RUNNING']);
+    if ('ok' in vm) return vm;
+    const v = vm.vcpus[i];
+    if (!v || !(isInt(iss) && iss >= 0 && iss < 2 ** 25)) return this.#pages.refuse('bad-argument', `VM ${vmId}: no vCPU ${i} or bad ISS`);
+    v.env.injectSError(iss);
+    this.log.count('virtual serrors');
+    return OK;
+  }
+
   /** [HVC_SET_TIMER / CNTVOFF] The virtual counter offset of every vCPU of the VM. */
   setCntvoff(vmId: number, offset: bigint): Result {
     const vm = this.#vm(vmId);

@@ -27,6 +27,8 @@ export interface MachineOptions {
   nsPerInsn?: number;
   serial?: SerialBackend;
   jitThreshold?: number;
+  /** --check-jit: every compiled unit checked against the interpreter. */
+  checkJit?: boolean;
   /** Network cards (virtio-net in virtio slots 0, 1, …). */
   nics?: NicConfig[];
 }
@@ -69,7 +71,7 @@ export class Machine implements SysHost, PsciHost {
       const env = new SysEnv(cpu, mem, i, this);
       cpu.env = env;
       mem.mmio = this.port(i, env);
-      const engine = createEngine(cpu, decoder, { engine: opts.engine ?? 'interp', jitThreshold: opts.jitThreshold });
+      const engine = createEngine(cpu, decoder, { engine: opts.engine ?? 'interp', jitThreshold: opts.jitThreshold, checkJit: opts.checkJit });
       this.vcpus.push({ index: i, cpu, env, mem, engine });
       if (i > 0) env.state = 'off';
     }

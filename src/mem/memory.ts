@@ -59,6 +59,11 @@ export class Memory {
   mmio: MmioPort | undefined;
   /** Called (with the RAM page index) before a store changes a page that holds code. */
   onCodeWrite: (ramPage: number) => void = () => {};
+  /** Soft-TLB misses (translations by the slow path: data reads, data writes, instruction
+   *  fetches; unprivileged and device accesses always translate and count too) and whole-TLB
+   *  flushes. Counted only off the fast path. Hits are accesses minus misses: see
+   *  countAccesses. */
+  readonly tlbStats = { readMisses: 0, writeMisses: 0, execMisses: 0, flushes: 0 };
 
   // Read and write TLBs (public only so that JIT-generated code can inline the hit test of the
   // accessors below; useTlb swaps them, so that code re-reads them after any helper that may
@@ -98,6 +103,7 @@ export class Memory {
   }
 
   flushTlb(): void {
+    this.tlbStats.flushes++;
     if (this.tlbSets) for (const t of this.tlbSets) { t[0].fill(-1); t[3].fill(-1); t[6].fill(-1); }
     else { this.rTagLo.fill(-1); this.wTagLo.fill(-1); this.xTagLo.fill(-1); }
   }
@@ -138,6 +144,8 @@ export class Memory {
   // ----- slow path
   private fill(lo: number, hi: number, access: Access, unpriv: boolean): number {
     const vpn = lo >>> PAGE_SHIFT;
+    const st = this.tlbStats;
+    if (access === Access.Read) st.readMisses++; else if (access === Access.Write) st.writeMisses++; else st.execMisses++;
     const base = this.translator.translate(vpn, hi, access, unpriv, lo);
     if (unpriv || base >= this.ram.byteLength) return base;
     const i = vpn & TLB_MASK;
@@ -330,4 +338,20 @@ export class Memory {
   }
   read32(addr: number): number { const [lo, hi] = this.split(addr); return this.r32(lo, hi) >>> 0; }
   write32(addr: number, v: number): void { const [lo, hi] = this.split(addr); this.w32(lo, hi, v | 0); }
+}
+
+/** Counts every data access made through `mem`'s accessors from now on (for the TLB hit rate:
+ *  hits = accesses − tlbStats misses). It wraps the accessors on this one object, so it costs
+ *  only the runs that ask for it; JIT units test the TLB inline and bypass the accessors on a
+ *  hit, so count with the interpreter (the access stream of a deterministic guest is the same
+ *  in both engines). */
+export function countAccesses(mem: Memory): { reads: number; writes: number } {
+  const n = { reads: 0, writes: 0 };
+  const m = mem as unknown as Record<string, (...a: number[]) => unknown>;
+  const proto = Object.getPrototypeOf(mem) as Record<string, (...a: number[]) => unknown>;
+  for (const name of ['r8', 'r16', 'r32', 'r64', 'ur8', 'ur16', 'ur32', 'ur64', 'w8', 'w16', 'w32', 'w64', 'uw8', 'uw16', 'uw32', 'uw64']) {
+    const orig = proto[name], write = name.includes('w');
+    m[name] = (...a: number[]) => { if (write) n.writes++; else n.reads++; return orig.apply(mem, a); };
+  }
+  return n;
 }

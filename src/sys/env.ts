@@ -1,8 +1,8 @@
 // The system-mode ExecEnv of one CPU: exception levels EL0/EL1, PSTATE, the two stack pointers,
 // exception entry through VBAR_EL1 with ESR/FAR/ELR/SPSR, ERET, WFI/WFE, the SYS operations
-// (TLBI, AT, IC, DC) and system register access (sysregs.ts). Interrupts are taken by the
-// machine's run loop between slices (takeInterrupt) and, for an unmasking instruction
-// (DAIFClr, MSR DAIF, ERET), right after it.
+// (TLBI, AT, IC, DC) and system register access (sysregs.ts). Interrupts and a pending SError
+// (injectSError) are taken by the machine's run loop between slices (takeInterrupt) and, for an
+// unmasking instruction (DAIFClr, MSR DAIF, ERET), right after it.
 //
 // How exceptions leave helpers: an exit helper (SVC, BRK, ERET, MSR, SYS…) returns the vector's
 // pc; a trap found inside an MRS/MSR/SYS sets `pendingSyndrome` and throws UndefinedInstruction,
@@ -12,7 +12,7 @@ import { Access, GuestFault, type Memory } from '../mem/memory.js';
 import { StopRun } from '../interp/interpreter.js';
 import { SYSOP } from '../isa/groups/system.js';
 import { EC, FSC, dataAbortIss, insnAbortIss, syndrome, sysregIss, wfxIss } from './esr.js';
-import { DAIF_F, DAIF_I, DAIF_MASK, packSpsr, spsrMode, SPSR_IL, SPSR_SS } from './pstate.js';
+import { DAIF_A, DAIF_F, DAIF_I, DAIF_MASK, packSpsr, spsrMode, SPSR_IL, SPSR_SS } from './pstate.js';
 import { Mmu, Stage2Fault } from './mmu.js';
 import { SCTLR_RESET } from './idregs.js';
 import { After, readSysreg, writeSysreg } from './sysregs.js';
@@ -69,6 +69,10 @@ export class SysEnv implements ExecEnv {
 
   /** Syndrome for the next undefinedInsn() (a trap found inside a helper). */
   pendingSyndrome: number | undefined;
+  /** A pending SError (asynchronous abort; ISR_EL1.A) and the ISS of its syndrome: raised by
+   *  injectSError, taken when PSTATE.A allows, cleared when taken (the way HCR_EL2.VSE behaves). */
+  serrorPending = false;
+  serrorIss = 0;
   /** CPACR_EL1.FPEN forbids FP/SIMD at the current EL (see fpaccess.ts). */
   fpTrap = true;
   state: RunState = 'running';
@@ -112,6 +116,7 @@ export class SysEnv implements ExecEnv {
     this.translationChanged();
     this.state = 'running';
     this.event = false; this.wfeMonitor = false; this.inWfe = false;
+    this.serrorPending = false;
   }
 
   // ----- PSTATE
@@ -169,16 +174,31 @@ export class SysEnv implements ExecEnv {
   }
 
   /** IRQ or FIQ pending and unmasked for this CPU. */
-  interruptDue(): 'irq' | 'fiq' | null {
+  interruptDue(): 'irq' | 'fiq' | 'serror' | null {
     if (!(this.daif & DAIF_F) && this.host.fiqLine(this.index)) return 'fiq';
     if (!(this.daif & DAIF_I) && this.host.irqLine(this.index)) return 'irq';
+    if (this.serrorPending && !(this.daif & DAIF_A)) return 'serror';
     return null;
   }
   /** Takes a due interrupt with `pc` as the return address; returns the new pc (or `pc`). */
   takeInterrupt(pc: number): number {
     const k = this.interruptDue();
     if (!k) return pc;
+    if (k === 'serror') {
+      // Arm ARM D1.14 (asynchronous exceptions): the SError vector, ESR_EL1.EC 0x2F, FAR_EL1 unchanged.
+      this.serrorPending = false;
+      return this.takeException(VEC.SERROR, pc, syndrome(EC.SERROR, this.serrorIss));
+    }
     return this.takeException(k === 'irq' ? VEC.IRQ : VEC.FIQ, pc);
+  }
+  /** Makes an SError pending (ISR_EL1.A): the hypervisor core's virtual SError, or the machine's
+   *  report of an error it detected asynchronously. `iss`: ESR_EL1.ISS when it is taken (0: IDS = 0,
+   *  uncategorized, what an ARMv8.0 CPU without RAS and QEMU's virtual SError report). Taken at the
+   *  next instruction boundary the engines check (a slice start, an unmasking instruction, ERET). */
+  injectSError(iss = 0): void {
+    this.serrorPending = true;
+    this.serrorIss = iss & 0x1ffffff;
+    if (this.state === 'wfi' && !this.inWfe) this.state = 'running';   // WFI wakes on any pending asynchronous exception
   }
   /** After an instruction unmasked interrupts: take one now (the engines continue at the vector). */
   private afterUnmask(nextPc: number): void {
@@ -268,7 +288,7 @@ export class SysEnv implements ExecEnv {
       case SYSOP.ISB: return;
       case SYSOP.WFI:
         if (el0 && !(this.sctlr & SCTLR_NTWI)) throw this.wfxTrap(false);
-        if (this.host.irqLine(this.index) || this.host.fiqLine(this.index)) return;
+        if (this.host.irqLine(this.index) || this.host.fiqLine(this.index) || this.serrorPending) return;
         this.state = 'wfi'; this.inWfe = false;
         this.resumePc = pc + 4;
         throw new StopRun('halt');

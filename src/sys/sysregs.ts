@@ -5,7 +5,7 @@
 // with EC 0x18.
 import { UndefinedInstruction } from '../cpu/state.js';
 import { sysregEnc as E } from '../isa/groups/system.js';
-import { DAIF_I, DAIF_F, DAIF_MASK } from './pstate.js';
+import { DAIF_A, DAIF_I, DAIF_F, DAIF_MASK } from './pstate.js';
 import { CCSIDR, ID_VALUES, PMCR_RO, SCTLR_MASK, SCTLR_RES1 } from './idregs.js';
 import type { SysEnv } from './env.js';
 
@@ -123,7 +123,7 @@ export function readSysreg(env: SysEnv, enc: number, pc: number): bigint {
     case R.AMAIR: return env.amair;
     case R.VBAR: return env.vbar;
     case R.ISR:
-      return BigInt((env.host.irqLine(env.index) ? DAIF_I : 0) | (env.host.fiqLine(env.index) ? DAIF_F : 0));
+      return BigInt((env.serrorPending ? DAIF_A : 0) | (env.host.irqLine(env.index) ? DAIF_I : 0) | (env.host.fiqLine(env.index) ? DAIF_F : 0));
     case R.CONTEXTIDR: return BigInt(env.contextidr);
     case R.TPIDR_EL1: return env.tpidr1;
     case R.CCSIDR: return CCSIDR[env.csselr] ?? 0n;

@@ -20,7 +20,7 @@ for board in ${BOARDS:-pi4 virt}; do
     *) echo "unknown board $board" >&2; exit 1 ;;
   esac
   mkdir -p "$out"
-  for t in ${TESTS:-hello exc mmu timer smp fp idregs gic uart}; do
+  for t in ${TESTS:-hello exc mmu timer smp fp idregs gic uart serror}; do
     [ -f "src/$t.c" ] || continue
     # shellcheck disable=SC2086
     $CC $CFLAGS $flags -o "$tmp/$t.elf" src/start.S src/lib.c "src/$t.c" 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
