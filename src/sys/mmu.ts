@@ -40,7 +40,10 @@ export class Mmu implements Translator {
   private paBits = PA_BITS;
   private h0: Half = { tsz: 64 - 48, granule: 12, epd: false, tbi: false, base: 0 };
   private h1: Half = { tsz: 64 - 48, granule: 12, epd: false, tbi: false, base: 0 };
-  private mair = 0n;
+  /** MAIR_EL1's eight attribute bytes (decoded once, not per walk). */
+  private mairAttr = new Array<number>(8).fill(0);
+  /** 2^paBits: output addresses at or above it are address size faults. */
+  private paLimit = 2 ** PA_BITS;
   /** The last virtual address translated (for faults the MMIO port raises after translation). */
   lastLo = 0;
   lastHi = 0;
@@ -64,7 +67,8 @@ export class Mmu implements Translator {
     const clamp = (t: number) => Math.min(39, Math.max(16, t)); // out-of-range TxSZ: the nearest legal size
     this.h0 = { tsz: clamp(f(0, 6)), granule: g0, epd: f(7, 1) === 1, tbi: f(37, 1) === 1, base: this.baddr(r.ttbr0) };
     this.h1 = { tsz: clamp(f(16, 6)), granule: g1, epd: f(23, 1) === 1, tbi: f(38, 1) === 1, base: this.baddr(r.ttbr1) };
-    this.mair = r.mair;
+    this.paLimit = 2 ** this.paBits;
+    for (let i = 0; i < 8; i++) this.mairAttr[i] = Number((r.mair >> BigInt(8 * i)) & 0xffn);
   }
   private baddr(ttbr: bigint): number { return Number(ttbr & 0xfffffffffffen); } // BADDR[47:1]; ASID is 63:48
 
@@ -102,20 +106,21 @@ export class Mmu implements Translator {
     }
     if (h.epd) return fail(FSC.translation(0));
     const g = h.granule, stride = g - 3;
-    const va = (hi & 0xffff) * TWO32 + (lo >>> 0); // VA[47:0]
+    const vhi = hi & 0xffff, vlo = lo >>> 0; // VA[47:0] = vhi:vlo
+    const gMask = (1 << g) - 1;
     const start = 4 - Math.ceil((inputsize - g) / stride);
     let level = start;
     // The starting table holds 2^(inputsize − shift) entries.
     let shift = g + stride * (3 - level);
     let table = h.base;
-    const tableBytes = 8 * 2 ** (inputsize - shift);
-    table -= table % Math.max(tableBytes, 8);
-    if (table >= 2 ** this.paBits) return fail(FSC.addressSize(level));
+    const tableBytes = 8 << Math.max(inputsize - shift, 0);
+    table = Math.floor(table / tableBytes) * tableBytes;   // a power of two: exact
+    if (table >= this.paLimit) return fail(FSC.addressSize(level));
     let apTable = 0, uxnTable = false, pxnTable = false;
     const ramBytes = this.dv.byteLength;
     for (;;) {
       const bits = level === start ? inputsize - shift : stride;
-      const idx = Math.floor(va / 2 ** shift) % 2 ** bits;
+      const idx = vaBits(vhi, vlo, shift, bits);
       let da = table + idx * 8;
       // Under stage 2 the table address is an IPA: the walk's own reads are translated (S1PTW).
       if (this.s2) { const off = da % 4096; da = this.s2.resolve(da - off, access, true, lo, hi) + off; }
@@ -124,8 +129,8 @@ export class Mmu implements Translator {
       if ((dlo & 1) === 0) return fail(FSC.translation(level));
       const isTable = (dlo & 2) !== 0;
       if (level < 3 && isTable) {
-        const next = (dhi & 0xffff) * TWO32 + ((dlo & ~(2 ** g - 1)) >>> 0);
-        if (next >= 2 ** this.paBits) return fail(FSC.addressSize(level));
+        const next = (dhi & 0xffff) * TWO32 + ((dlo & ~gMask) >>> 0);
+        if (next >= this.paLimit) return fail(FSC.addressSize(level));
         pxnTable ||= (dhi & (1 << 27)) !== 0;
         uxnTable ||= (dhi & (1 << 28)) !== 0;
         apTable |= (dhi >>> 29) & 3;
@@ -136,8 +141,8 @@ export class Mmu implements Translator {
       }
       // Blocks: level 1 and 2 with the 4K granule, level 2 with 64K. Level 3 needs the page type.
       if (level === 3 ? !isTable : (level === 0 || (g === 16 && level === 1))) return fail(FSC.translation(level));
-      const oa = (dhi & 0xffff) * TWO32 + ((dlo & ~(2 ** shift - 1)) >>> 0);
-      if (oa >= 2 ** this.paBits) return fail(FSC.addressSize(level));
+      const oa = (dhi & 0xffff) * TWO32 + ((dlo & ~((1 << shift) - 1)) >>> 0);   // shift ≤ 30: a block or page
+      if (oa >= this.paLimit) return fail(FSC.addressSize(level));
       if ((dlo & (1 << 10)) === 0) return fail(FSC.accessFlag(level));
       // Permissions (Arm ARM D5.4): AP[2] = read-only, AP[1] = EL0 access; APTable[1] forbids
       // writes, APTable[0] EL0 access below it.
@@ -153,11 +158,18 @@ export class Mmu implements Translator {
         ok = (el !== 0 || el0ok) && (access === Access.Read || writable);
       }
       if (!ok) return fail(FSC.permission(level), 'permission');
-      const pa = oa + (Math.floor(va / 4096) * 4096) % 2 ** shift;
-      const attrIdx = (dlo >>> 2) & 7;
-      return { fault: false, pa, attr: Number((this.mair >> BigInt(8 * attrIdx)) & 0xffn), sh: (dlo >>> 8) & 3 };
+      const pa = oa + vaBits(vhi, vlo, 12, shift - 12) * 4096;   // the page within a block
+      return { fault: false, pa, attr: this.mairAttr[(dlo >>> 2) & 7], sh: (dlo >>> 8) & 3 };
     }
   }
+}
+
+/** Bits [shift + bits − 1 : shift] of the address hi:lo (hi: bits 47:32; shift ≥ 12, bits ≤ 30):
+ *  in int32 arithmetic, where floor(va / 2^shift) % 2^bits costs a float modulo per level. */
+function vaBits(hi: number, lo: number, shift: number, bits: number): number {
+  const mask = bits >= 31 ? -1 : (1 << bits) - 1;
+  if (shift >= 32) return (hi >>> (shift - 32)) & mask;
+  return ((lo >>> shift) | (hi << (32 - shift))) & mask;
 }
 
 // ----- stage 2
@@ -208,7 +220,8 @@ export class Stage2Walker {
   private base = 0;
   private inputBits = 40;
   private startLevel = 1;
-  private paBits = PA_BITS;
+  private paLimit = 2 ** PA_BITS;
+  private ipaLimit = 2 ** 40;
   private valid = false;
   vmid = 0;
   private readonly tagIpa = new Int32Array(512).fill(-1);
@@ -223,7 +236,8 @@ export class Stage2Walker {
     const t0sz = vtcr & 63, sl0 = (vtcr >>> 6) & 3, tg0 = (vtcr >>> 14) & 3, ps = (vtcr >>> 16) & 7;
     this.inputBits = 64 - t0sz;
     this.startLevel = 2 - sl0; // 4 KiB granule: SL0 0 → level 2, 1 → level 1, 2 → level 0
-    this.paBits = Math.min(IPS_BITS[ps] ?? PA_BITS, PA_BITS);
+    this.paLimit = 2 ** Math.min(IPS_BITS[ps] ?? PA_BITS, PA_BITS);
+    this.ipaLimit = 2 ** this.inputBits;
     this.vmid = Number((vttbr >> 48n) & 0xffn);
     // At most 16 concatenated tables at the start level (Arm ARM D5.2.6).
     const startBits = this.inputBits - (12 + 9 * (3 - this.startLevel));
@@ -248,15 +262,15 @@ export class Stage2Walker {
   }
 
   private fullWalk(ipa: number, access: Access): S2Walk {
-    if (!this.valid || ipa >= 2 ** this.inputBits || ipa < 0) return s2fail('translation', FSC.translation(0), 0);
+    if (!this.valid || ipa >= this.ipaLimit || ipa < 0) return s2fail('translation', FSC.translation(0), 0);
     let level = this.startLevel;
     let shift = 12 + 9 * (3 - level);
     let table = this.base;
-    if (table >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+    if (table >= this.paLimit) return s2fail('translation', FSC.addressSize(level), level);
     const ramBytes = this.dv.byteLength;
     for (;;) {
       const bits = level === this.startLevel ? this.inputBits - shift : 9;
-      const idx = Math.floor(ipa / 2 ** shift) % 2 ** bits;
+      const idx = vaBits(Math.floor(ipa / TWO32), ipa >>> 0, shift, bits);
       const da = table + idx * 8;
       if (da + 8 > ramBytes) return s2fail('external', FSC.externalOnWalk(level), level);
       const dlo = this.dv.getInt32(da, true), dhi = this.dv.getInt32(da + 4, true);
@@ -264,7 +278,7 @@ export class Stage2Walker {
       const isTable = (dlo & 2) !== 0;
       if (level < 3 && isTable) {
         const next = (dhi & 0xffff) * TWO32 + ((dlo & ~0xfff) >>> 0);
-        if (next >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+        if (next >= this.paLimit) return s2fail('translation', FSC.addressSize(level), level);
         table = next;
         level++;
         shift -= 9;
@@ -272,14 +286,14 @@ export class Stage2Walker {
       }
       // Blocks at levels 1 and 2 (4 KiB granule); level 3 needs the page type; no level-0 blocks.
       if (level === 3 ? !isTable : level === 0) return s2fail('translation', FSC.translation(level), level);
-      const oa = (dhi & 0xffff) * TWO32 + ((dlo & ~(2 ** shift - 1)) >>> 0);
-      if (oa >= 2 ** this.paBits) return s2fail('translation', FSC.addressSize(level), level);
+      const oa = (dhi & 0xffff) * TWO32 + ((dlo & ~((1 << shift) - 1)) >>> 0);
+      if (oa >= this.paLimit) return s2fail('translation', FSC.addressSize(level), level);
       if ((dlo & S2.AF) === 0) return s2fail('translation', FSC.accessFlag(level), level);
       // AArch64.CheckS2Permission: fetches obey XN only; reads need S2AP[0], writes S2AP[1].
       const r = (dlo & S2.S2AP_R) !== 0, w = (dlo & S2.S2AP_W) !== 0, x = (dhi & S2.XN_HI) === 0;
       const ok = access === Access.Exec ? x : access === Access.Write ? w : r;
       if (!ok) return s2fail('permission', FSC.permission(level), level);
-      const pagePa = oa + (Math.floor(ipa / 4096) * 4096) % 2 ** shift;
+      const pagePa = oa + vaBits(Math.floor(ipa / TWO32), ipa >>> 0, 12, shift - 12) * 4096;
       const memAttr = (dlo >>> 2) & 15;
       const page = Math.floor(ipa / 4096), slot = page & 511;
       this.tagIpa[slot] = page;
