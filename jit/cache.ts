@@ -6,6 +6,7 @@ import { PAGE_SIZE } from '../src/mem/memory.js';
 import type { Block } from './translator.js';
 import type { ExitInfo } from './compile.js';
 import type { Site } from './jitcodegen.js';
+import { lazyNZCV } from './flags.js';
 
 const SLOTS = PAGE_SIZE / 4;
 
@@ -17,6 +18,10 @@ export class RunCtx {
    *  Smi range (every kernel address) would be a fresh heap number on each unit exit. */
   readonly pcOut = new Float64Array(1);
   fault: unknown = undefined;
+  /** NZCV bits of a unit's lazy flag state (flags.ts), called where the unit materialises it. */
+  lazyNZCV(k: number, a0: number, a1: number, b0: number, b1: number, r0: number, r1: number): number {
+    return lazyNZCV(k, a0, a1, b0, b1, r0, r1);
+  }
 }
 
 /** Runs a unit: returns the index of the exit it left by (ExitInfo), or EXIT_FAULT; the pc it

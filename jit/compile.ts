@@ -15,7 +15,7 @@ import type * as E from 'estree';
 import { generate } from 'astring';
 import { assign, bin, constDecl, id, ifSt, index, litValue, logic, member, num, ret, type Expr, type St } from '../src/ir/estree.js';
 import { JitCodegen, UnitState, Unsupported, type JumpSink, type Site } from './jitcodegen.js';
-import { removeDeadFlags } from './flags.js';
+import { lazyFlags, removeDeadFlags } from './flags.js';
 import type { Block } from './translator.js';
 import type { Insn } from './insn.js';
 
@@ -77,6 +77,13 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     exits.push({ kind, target, from });
     return [assign(id('pc'), num(target)), assign(id('e'), num(exits.length - 1)), brk()];
   };
+  // Return addresses of the region's calls whose callee is in the region too: a `ret` to one
+  // of them continues inside the unit (tested against X30, so any other return still exits).
+  const returnSites: number[] = [];
+  for (const b of blocks) {
+    const last = b.insns[b.jitLen - 1];
+    if (last?.call && last.target !== undefined && labelOf.has(last.target) && labelOf.has(last.pc + 4) && !returnSites.includes(last.pc + 4)) returnSites.push(last.pc + 4);
+  }
   const sink = (insn: Insn, last: boolean): JumpSink => ({
     jump(cg: JitCodegen, target: Expr, test: Expr | undefined, helperExit?: boolean): void {
       let st: St[];
@@ -90,14 +97,27 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
       } else if (t !== undefined) {
         st = goto(t, false, ExitKind.Static, insn.pc);
       } else {
+        const internal: St[] = [];
+        if (insn.ret && !test && target.type === 'Identifier') {
+          for (const rp of returnSites) internal.push(ifSt(bin('===', target, num(rp)), blk(goto(rp, false, ExitKind.Ret, insn.pc))));
+        }
         exits.push({ kind: insn.ret ? ExitKind.Ret : insn.call ? ExitKind.Call : ExitKind.Indirect, target: undefined, from: insn.pc });
-        st = [assign(id('pc'), target), assign(id('e'), num(exits.length - 1)), brk()];
+        st = [...internal, assign(id('pc'), target), assign(id('e'), num(exits.length - 1)), brk()];
       }
       if (test) cg.out.push(ifSt(test, blk(st)));
       else cg.out.push(...st);
     },
   });
 
+  // Flag passes first: whether any setter is lazy decides the unit's flag locals.
+  const blockStmts = blocks.map((b) => {
+    const insns = b.insns.slice(0, b.jitLen);
+    const orig = insns.map((i) => i.stmts);
+    const { stmts, removed } = removeDeadFlags(orig);
+    flagsRemoved += removed;
+    return lazyFlags(stmts, orig, (k) => condCode(insns[k]));
+  });
+  if (blockStmts.some((x) => x.lazy)) u.setLazy();
   const cases: E.SwitchCase[] = [];
   let tIdx = 0;
   blocks.forEach((b, bi) => {
@@ -109,8 +129,8 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     body.push(ifSt(test, blk([assign(id('pc'), num(b.pc)), assign(id('e'), num(0)), brk()])));
     body.push(assign(id('n'), num(K), '-='));
     const insns = b.insns.slice(0, K);
-    const { stmts, removed } = removeDeadFlags(insns.map((i) => i.stmts));
-    flagsRemoved += removed;
+    const stmts = blockStmts[bi].stmts;
+    u.flagKind = u.lazy ? -1 : 0;      // predecessors differ: the kind is known again after a setter
     let ended = false;
     insns.forEach((insn, ii) => {
       const cg = new JitCodegen(u, insn, ii, K, sink(insn, ii === K - 1), `t${tIdx++}_`);
@@ -185,6 +205,12 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
   };
   const src = generate(fn, { comments: opts.disasm !== undefined });
   return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful };
+}
+
+/** The condition code of a B.cond (its IR then asks the lazy flags for the condition). */
+function condCode(i: Insn): number | undefined {
+  const c = (i.d.s as Record<string, number> | undefined)?.cond;
+  return i.te.def.name === 'B_cond' && c !== undefined && c < 14 ? c : undefined;
 }
 
 /** Site tables for the catch handler: pc, count adjustment, whether state was already written back. */

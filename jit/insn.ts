@@ -92,7 +92,7 @@ export function analyse(decoder: Decoder, word: number, pc: number): Insn | unde
 /** Arithmetic helpers: no state, never raise an exception. */
 export const PURE_HELPERS: ReadonlySet<string> = new Set([
   'mul_64', 'umulh_64', 'smulh_64', 'udiv_64', 'sdiv_64', 'clz_64', 'cls_32', 'cls_64', 'rbit_32', 'rbit_64',
-  'rev_32', 'rev_64', 'rev16_32', 'rev16_64', 'rev32_64', 'crc32', 'crc32c',
+  'rev_32', 'rev_64', 'rev16_32', 'rev16_64', 'rev32_64', 'crc32', 'crc32c', 'fp_fma',
 ]);
 /** Helpers that touch memory or the exclusive monitor but never the register file. */
 const NO_REGS = new Set(['exclMark', 'clrex', 'stxr', 'dczva']);
@@ -108,7 +108,7 @@ const stateCache = new Map<string, boolean>();
  *  Decided from the helper's source text when it is not a known pure one (conservatively: any
  *  mention of env, R, or passing cpu on to another function). */
 export function helperTouchesState(fn: string): boolean {
-  if (PURE_HELPERS.has(fn) || NO_REGS.has(fn) || NO_REGS_FAMILY.test(fn)) return false;
+  if (PURE_HELPERS.has(fn) || NO_REGS.has(fn) || NO_REGS_FAMILY.test(fn) || fn.startsWith('$')) return false;   // $: JIT-internal (flags.ts)
   let r = stateCache.get(fn);
   if (r === undefined) {
     const f = (H as Record<string, unknown>)[fn];

@@ -10,6 +10,7 @@ import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
 import { simplify } from './fold.js';
 import { helperTouchesState, PURE_HELPERS, type Insn } from './insn.js';
+import { LAZY_COND, LAZY_SET, LazyKind } from './flags.js';
 
 /** Raised for an instruction the JIT cannot compile; it then runs in the interpreter. */
 export class Unsupported extends Error {}
@@ -52,6 +53,10 @@ export class UnitState {
   /** The unit inlines TLB hits of loads / stores (needs the TLB arrays in locals). */
   usesLoads = false;
   usesStores = false;
+  /** The unit keeps NZCV lazily (flags.ts): locals fk (kind) and LAZY_LOCALS. */
+  lazy = false;
+  /** The lazy kind known statically at the current point of generation (-1: unknown). */
+  flagKind = 0;
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
    *  the TLB inline (small units only: the inline code grows the function, and V8's optimising
    *  compile of a large unit then takes long enough to cost more than it saves). `inlineStores`:
@@ -87,8 +92,25 @@ export class UnitState {
         out.push(assign(index(id('R'), num(s)), id(l)), assign(index(id('R'), num(s + 1)), id(h)));
       }
     }
+    if (this.lazy) out.push(...this.materialiseStmts());
     for (const f of FLAGS) if (this.flagsWritten.has(f)) out.push(assign(index(id('R'), num(FLAG_INDEX[f])), id(flagLocal(f))));
     return out;
+  }
+  /** nf…vf from the lazy state when there is one (fk = 0 afterwards). */
+  materialiseStmts(): St[] {
+    const w = call(member(id('ctx'), 'lazyNZCV'), [id('fk'), ...LAZY_LOCALS.map((n) => id(n))]);
+    return [ifSt(bin('!==', id('fk'), num(0)), blockSt([
+      constDecl('fw', w),
+      assign(id('nf'), bin('>>>', id('fw'), num(3))), assign(id('zf'), bin('&', bin('>>>', id('fw'), num(2)), num(1))),
+      assign(id('cf'), bin('&', bin('>>>', id('fw'), num(1)), num(1))), assign(id('vf'), bin('&', id('fw'), num(1))),
+      assign(id('fk'), num(0)),
+    ]))];
+  }
+  /** Marks the unit lazy: every flag is loaded at entry and written back at exits. */
+  setLazy(): void {
+    this.lazy = true;
+    for (const f of FLAGS) { this.useFlag(f); this.flagsWritten.add(f); }
+    for (const n of ['fk', ...LAZY_LOCALS]) this.int32.add(n);
   }
   /** Statements loading every used local from cpu.R. */
   loadStmts(): St[] {
@@ -100,6 +122,7 @@ export class UnitState {
       }
     }
     for (const f of FLAGS) if (this.flagsUsed.has(f)) out.push(assign(id(flagLocal(f)), index(id('R'), num(FLAG_INDEX[f]))));
+    if (this.lazy) for (const n of ['fk', ...LAZY_LOCALS]) out.push(assign(id(n), num(0)));
     return out;
   }
   /** Fills the placeholders once every register the unit touches is known. */
@@ -136,6 +159,7 @@ export class JitCodegen extends InsnCodegen {
   /** Generates the instruction (its IR possibly rewritten by the flag pass) into `this.out`. */
   generate(stmts: Stmt[]): void {
     this.planCopies(stmts);
+    this.pairWanted = hasAccessPair(stmts);
     this.compile(stmts, this.insn.names, false);
   }
 
@@ -184,6 +208,10 @@ export class JitCodegen extends InsnCodegen {
 
   override readFlag(f: FlagName): Expr {
     const copy = this.copyFlags.shift() ?? false;
+    if (this.u.lazy) {
+      if (this.u.flagKind > 0) return this.fresh(bin('|', lazyFlag(this.u.flagKind, f), num(0)));
+      this.materialise();
+    }
     const n = this.u.useFlag(f);
     return copy ? this.copy(id(n)) : id(n);
   }
@@ -191,6 +219,11 @@ export class JitCodegen extends InsnCodegen {
   override writeFlags(n: Expr, z: Expr, c: Expr, v: Expr): void {
     const vals = [n, z, c, v];
     const live = FLAGS.filter((_, i) => litValue(vals[i]) !== DEAD_FLAG);
+    if (this.u.lazy && live.length) {
+      // Values read from flag locals were materialised by readFlag; from here the locals hold it.
+      this.out.push(assign(id('fk'), num(0)));
+      this.u.flagKind = 0;
+    }
     // A value that is another flag's local must be read before that local is overwritten.
     const names = new Set(FLAGS.map(flagLocal));
     const src = vals.map((e, i) => (e.type === 'Identifier' && names.has(e.name) && e.name !== flagLocal(FLAGS[i]) ? this.copy(e) : e));
@@ -222,6 +255,9 @@ export class JitCodegen extends InsnCodegen {
   }
 
   override helper(fn: string, args: Expr[]): Expr {
+    this.lastAccess = undefined;
+    if (fn === LAZY_SET) return this.lazySet(args);
+    if (fn === LAZY_COND) return this.fresh(this.lazyCond(litValue(args[0])!));
     if (fn === 'mul_64') return this.mul64(args);
     if (PURE_HELPERS.has(fn)) return super.helper(fn, args);
     if (!helperTouchesState(fn)) { this.mark(false); return super.helper(fn, args); }
@@ -231,6 +267,7 @@ export class JitCodegen extends InsnCodegen {
     const t = `${this.prefix}h${this.tmpCount()}`;
     this.out.push(constDecl(t, super.helper(fn, args)));
     this.reload();
+    if (this.u.lazy) this.u.flagKind = 0;
     this.site = -1;       // later faults in this instruction need a fresh (writeback) site
     return id(t);
   }
@@ -250,7 +287,7 @@ export class JitCodegen extends InsnCodegen {
   protected override memRead(fn: string, args: Expr[]): Expr {
     this.mark(false);
     const size = MEM_SIZE[fn];
-    if (size === undefined || size === 8 || !this.u.inlineMemory) return super.memRead(fn, args);
+    if (size === undefined || size === 8 || !this.u.inlineMemory) { this.lastAccess = undefined; return super.memRead(fn, args); }
     const a = this.tlbHit(args[0], args[1], size, false);
     const fast = size === 1 ? index(id('U8'), a) : call(member(id('DV'), size === 2 ? 'getUint16' : 'getInt32'), [a, lit(true)]);
     return this.fresh(cond(bin('>=', a, num(0)), fast, call(member(id('M'), fn), args)));
@@ -258,7 +295,7 @@ export class JitCodegen extends InsnCodegen {
   protected override memRead64(fn: string, args: Expr[]): [Expr, Expr] {
     if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args);
     this.mark(false);
-    const a = this.tlbHit(args[0], args[1], 8, false);
+    const a = this.pairedAddr(args, false) ?? this.tlbHit(args[0], args[1], 8, false);
     const hit = bin('>=', a, num(0));
     const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
     const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
@@ -267,8 +304,8 @@ export class JitCodegen extends InsnCodegen {
   protected override memWrite(fn: string, args: Expr[]): void {
     this.mark(false);
     const size = MEM_SIZE[fn];
-    if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) { super.memWrite(fn, args); return; }
-    const a = this.tlbHit(args[0], args[1], size, true);
+    if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) { this.lastAccess = undefined; super.memWrite(fn, args); return; }
+    const a = (size === 8 ? this.pairedAddr(args, true) : undefined) ?? this.tlbHit(args[0], args[1], size, true);
     const fast: St[] = size === 1 ? [assign(index(id('U8'), a), args[2])]
       : size === 8 ? [exprSt(call(member(id('DV'), 'setInt32'), [a, args[2], lit(true)])), exprSt(call(member(id('DV'), 'setInt32'), [bin('+', a, num(4)), args[3], lit(true)]))]
       : [exprSt(call(member(id('DV'), size === 2 ? 'setUint16' : 'setInt32'), [a, args[2], lit(true)]))];
@@ -276,6 +313,10 @@ export class JitCodegen extends InsnCodegen {
   }
   /** RAM offset of the access when the TLB holds its page (and it does not cross the page), else -1. */
   private tlbHit(lo: Expr, hi: Expr, size: number, write: boolean): Expr {
+    // The first 8-byte access of an LDP/STP-like pair tests the TLB for both (16 bytes in the
+    // page); the second then needs no test of its own (pairedAddr).
+    const pairFirst = size === 8 && this.pairWanted && this.lastAccess === undefined;
+    if (pairFirst) size = 16;
     if (write) this.u.usesStores = true; else this.u.usesLoads = true;
     const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
     const vpn = this.fresh(bin('>>>', lo, num(12)));
@@ -283,7 +324,30 @@ export class JitCodegen extends InsnCodegen {
     const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
     let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
     if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
-    return this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
+    const a = this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
+    this.lastAccess = pairFirst && lo.type === 'Identifier' && a.type === 'Identifier' ? { lo: lo.name, a, write } : undefined;
+    return a;
+  }
+
+  // ----- access pairs (LDP/STP of X registers): one TLB test for both accesses
+  private pairWanted = false;
+  /** The first access of a possible pair: its address local and the RAM offset local. */
+  private lastAccess: { lo: string; a: Expr; write: boolean } | undefined;
+  /** Initialisers of this instruction's temporaries (to recognise `first + 8`). */
+  private inits = new Map<string, Expr>();
+  /** RAM offset of an 8-byte access at (first address + 8) right after the first of a pair:
+   *  the first tested 16 bytes in one page, so no carry into the high word can have occurred
+   *  and the second lies at offset + 8. Undefined when this is not that access. */
+  private pairedAddr(args: Expr[], write: boolean): Expr | undefined {
+    const last = this.lastAccess;
+    this.lastAccess = undefined;
+    if (!last || last.write !== write || args[0].type !== 'Identifier') return undefined;
+    const init = this.inits.get(args[0].name);
+    // `lo + 8 | 0`: the low word of the 64-bit add (after simplification)
+    if (!init || init.type !== 'BinaryExpression' || init.operator !== '|' || litValue(init.right as Expr) !== 0) return undefined;
+    const sum = init.left;
+    if (sum.type !== 'BinaryExpression' || sum.operator !== '+' || sum.left.type !== 'Identifier' || sum.left.name !== last.lo || litValue(sum.right) !== 8) return undefined;
+    return this.fresh(cond(bin('>=', last.a, num(0)), bin('+', last.a, num(8)), num(-1)));
   }
 
   /** The 64-bit product inline (a call to H.mul_64 plus cpu.hi costs more than the arithmetic):
@@ -303,6 +367,37 @@ export class JitCodegen extends InsnCodegen {
     return f(imul(al, bl));
   }
 
+  // ----- lazy flags (flags.ts)
+  /** A lazy setter: save kind, operands and result (args: kind, a, b, r; one or two words each). */
+  private lazySet(args: Expr[]): Expr {
+    const k = litValue(args[0])! as LazyKind;
+    const w = k === LazyKind.Sub64 || k === LazyKind.Add64 ? 2 : k === LazyKind.Logic64 ? 2 : 1;
+    const logic = k === LazyKind.Logic64 || k === LazyKind.Logic32;
+    const sub = k === LazyKind.Sub64 || k === LazyKind.Sub32;
+    const names = logic ? (w === 2 ? ['fr0', 'fr1'] : ['fr0'])
+      : w === 2 ? ['fa0', 'fa1', 'fb0', 'fb1', ...(sub ? [] : ['fr0', 'fr1'])] : ['fa0', 'fb0', ...(sub ? [] : ['fr0'])];
+    // Values first (an operand may be a flag-state local itself only through a copy: never here).
+    names.forEach((n, i) => this.out.push(assign(id(n), args[1 + i])));
+    this.out.push(assign(id('fk'), num(k)));
+    this.u.flagKind = k;
+    return num(0);
+  }
+  /** ConditionHolds(cc): compared directly after a lazy subtract, else from the flags. */
+  private lazyCond(cc: number): Expr {
+    const k = this.u.lazy ? this.u.flagKind : 0;
+    if (k === LazyKind.Sub64 || k === LazyKind.Sub32) {
+      const d = subCond(cc, k === LazyKind.Sub64);
+      if (d) return d;
+    }
+    const f = (x: FlagName) => this.readFlag(x);
+    return condFromFlags(cc, f);
+  }
+  private materialise(): void {
+    if (this.u.flagKind === 0) return;
+    this.out.push(...this.u.materialiseStmts());
+    this.u.flagKind = 0;
+  }
+
   // ----- expressions
   protected override fresh(init: Expr): Expr {
     if (this.pendingHi && init.type === 'MemberExpression' && init.object.type === 'Identifier' && init.object.name === 'cpu') {
@@ -312,6 +407,7 @@ export class JitCodegen extends InsnCodegen {
     }
     const e = simplify(init, this.u.int32);
     const r = super.fresh(e);
+    if (r.type === 'Identifier' && r !== e) this.inits.set(r.name, e);
     if (r.type === 'Identifier' && r !== e && isInt32Init(e, this.u.int32)) this.u.int32.add(r.name);
     return r;
   }
@@ -415,8 +511,118 @@ export function stmtOperands(s: Stmt): Val[] {
     case 'setFlags': return [s.n, s.z, s.c, s.v];
     case 'store': return [s.addr, s.v];
     case 'effect': case 'exit': return [...s.args];
-    case 'setV': return [s.r, s.v];
+    case 'setV': case 'setVF': return [s.r, s.v];
+    case 'orSlow': return [s.ok, ...s.args];
     case 'jump': return s.cond ? [s.target, s.cond] : [s.target];
   }
 }
 
+
+// ----- lazy flag expressions (the operands are int32 locals)
+export const LAZY_LOCALS = ['fa0', 'fa1', 'fb0', 'fb1', 'fr0', 'fr1'];
+const u32e = (e: Expr) => bin('>>>', e, num(0));
+const lt64u = (a: [Expr, Expr], b: [Expr, Expr], orEq: boolean): Expr =>
+  logic('||', bin('<', u32e(a[1]), u32e(b[1])), logic('&&', bin('===', a[1], b[1]), bin(orEq ? '<=' : '<', u32e(a[0]), u32e(b[0]))));
+const lt64s = (a: [Expr, Expr], b: [Expr, Expr], orEq: boolean): Expr =>
+  logic('||', bin('<', a[1], b[1]), logic('&&', bin('===', a[1], b[1]), bin(orEq ? '<=' : '<', u32e(a[0]), u32e(b[0]))));
+
+/** One flag of a lazy state (true/false or 0/1). */
+function lazyFlag(k: number, f: FlagName): Expr {
+  const w64 = k === LazyKind.Sub64 || k === LazyKind.Add64 || k === LazyKind.Logic64;
+  const a0 = id('fa0'), a1 = id('fa1'), b0 = id('fb0'), b1 = id('fb1');
+  let r0: Expr = id('fr0'), r1: Expr = id('fr1');
+  if (k === LazyKind.Sub32 || k === LazyKind.Sub64) {
+    // A subtract keeps no result (flags.ts): Z is a == b, the result words are recomputed.
+    if (f === 'z') return k === LazyKind.Sub64 ? logic('&&', bin('===', a0, b0), bin('===', a1, b1)) : bin('===', a0, b0);
+    r0 = bin('|', bin('-', a0, b0), num(0));
+    r1 = bin('|', bin('-', bin('-', a1, b1), cond(bin('<', u32e(a0), u32e(b0)), num(1), num(0))), num(0));
+  }
+  switch (f) {
+    case 'n': return bin('<', w64 ? r1 : r0, num(0));
+    case 'z': return bin('===', w64 ? bin('|', r0, r1) : r0, num(0));
+    case 'c':
+      switch (k) {
+        case LazyKind.Sub64: return unaryNot(lt64u([a0, a1], [b0, b1], false));
+        case LazyKind.Sub32: return bin('>=', u32e(a0), u32e(b0));
+        case LazyKind.Add64: return lt64u([r0, r1], [a0, a1], false);
+        case LazyKind.Add32: return bin('<', u32e(r0), u32e(a0));
+        default: return num(0);
+      }
+    case 'v':
+      switch (k) {
+        case LazyKind.Sub64: return bin('<', bin('&', bin('^', a1, b1), bin('^', a1, r1)), num(0));
+        case LazyKind.Sub32: return bin('<', bin('&', bin('^', a0, b0), bin('^', a0, r0)), num(0));
+        case LazyKind.Add64: return bin('<', bin('&', bin('^', a1, r1), bin('^', b1, r1)), num(0));
+        case LazyKind.Add32: return bin('<', bin('&', bin('^', a0, r0), bin('^', b0, r0)), num(0));
+        default: return num(0);
+      }
+  }
+}
+const unaryNot = (e: Expr): Expr => ({ type: 'UnaryExpression', operator: '!', prefix: true, argument: e });
+
+/** ConditionHolds(cc) after a subtract a - b as a direct comparison of a and b (conditions on
+ *  N or V alone: undefined, derived from the flags instead). */
+function subCond(cc: number, w64: boolean): Expr | undefined {
+  const a: [Expr, Expr] = [id('fa0'), id('fa1')], b: [Expr, Expr] = [id('fb0'), id('fb1')];
+  const ult = (x: [Expr, Expr], y: [Expr, Expr], eq: boolean) => (w64 ? lt64u(x, y, eq) : bin(eq ? '<=' : '<', u32e(x[0]), u32e(y[0])));
+  const slt = (x: [Expr, Expr], y: [Expr, Expr], eq: boolean) => (w64 ? lt64s(x, y, eq) : bin(eq ? '<=' : '<', x[0], y[0]));
+  const eq = w64 ? logic('&&', bin('===', a[0], b[0]), bin('===', a[1], b[1])) : bin('===', a[0], b[0]);
+  const ne = w64 ? logic('||', bin('!==', a[0], b[0]), bin('!==', a[1], b[1])) : bin('!==', a[0], b[0]);
+  switch (cc) {
+    case 0: return eq;                   // EQ
+    case 1: return ne;                   // NE
+    case 2: return ult(b, a, true);      // CS/HS: a >= b unsigned
+    case 3: return ult(a, b, false);     // CC/LO
+    case 8: return ult(b, a, false);     // HI
+    case 9: return ult(a, b, true);      // LS
+    case 10: return slt(b, a, true);     // GE
+    case 11: return slt(a, b, false);    // LT
+    case 12: return slt(b, a, false);    // GT
+    case 13: return slt(a, b, true);     // LE
+    default: return undefined;
+  }
+}
+
+/** ConditionHolds(cc) from the Arm ARM over flag values (as src/isa/cond.ts builds it). */
+function condFromFlags(cc: number, f: (x: FlagName) => Expr): Expr {
+  const inv = (e: Expr) => bin('^', e, num(1));
+  const base = ((): Expr => {
+    switch (cc >> 1) {
+      case 0: return f('z');
+      case 1: return f('c');
+      case 2: return f('n');
+      case 3: return f('v');
+      case 4: { const c = f('c'), z = f('z'); return cc & 1 ? bin('<=', c, z) : bin('<', z, c); }
+      case 5: { const n = f('n'), v = f('v'); return bin(cc & 1 ? '!==' : '===', n, v); }
+      case 6: { const n = f('n'), v = f('v'), z = f('z'); return bin(cc & 1 ? '!==' : '===', bin('|', bin('^', n, v), z), num(0)); }
+      default: return num(1);
+    }
+  })();
+  return cc >> 1 <= 3 && cc & 1 ? inv(base) : base;
+}
+
+/** Whether an instruction has two 8-byte loads or two 8-byte stores, the second at the first's
+ *  address + 8 (LDP/STP of X or D registers), with only pure values computed in between. */
+function hasAccessPair(stmts: Stmt[]): boolean {
+  const defs = new Map<number, Stmt>();
+  let first: Val | undefined, write = false;
+  for (const s of stmts) {
+    if (s.k === 'let') {
+      defs.set(s.v.id, s);
+      if (s.node.k === 'load' && s.node.size === 8) {
+        if (first && !write && isPlus8(defs, s.node.addr, first)) return true;
+        first = s.node.addr; write = false;
+      } else if (s.node.k === 'call' || s.node.k === 'load') first = undefined;
+    } else if (s.k === 'store' && s.size === 8) {
+      if (first && write && isPlus8(defs, s.addr, first)) return true;
+      first = s.addr; write = true;
+    } else if (s.k !== 'setReg' && s.k !== 'setFlags') first = undefined;
+  }
+  return false;
+}
+function isPlus8(defs: Map<number, Stmt>, v: Val, base: Val): boolean {
+  const d = defs.get(v.id);
+  if (!d || d.k !== 'let' || d.node.k !== 'bin' || d.node.op !== 'add' || d.node.a.id !== base.id) return false;
+  const c = defs.get(d.node.b.id);
+  return c?.k === 'let' && c.node.k === 'const' && c.node.lo === 8 && c.node.hi === 0;
+}

@@ -24,6 +24,8 @@ export interface Block {
   jitLen: number;
   /** Static successors (pcs) when the block ends normally. */
   succs: number[];
+  /** Target of the direct call (BL) that ends the block. */
+  callTarget?: number;
   /** The interpreter tier must refresh its view of the machine after this block (exit helpers,
    *  helpers that touch state). */
   stateful: boolean;
@@ -74,10 +76,11 @@ export function analyseBlock(b: Block, decoder: Decoder, compilable: (i: Insn) =
     if (jitLen < 0 && !compilable(i)) jitLen = b.insns.length - 1;
     if (i.ends) {
       ended = true;
-      // Calls are not followed: the callee returns through an indirect jump anyway, and
-      // following them would copy a callee into every region that calls it.
+      // Calls are not followed (a callee would be copied into every region that calls it),
+      // except a call back to the region's root: see selectRegion.
       if (!i.exit && !i.call && i.target !== undefined) b.succs.push(i.target);
       if (i.cond) b.succs.push(p + 4);
+      if (i.call && i.target !== undefined) b.callTarget = i.target;
       break;
     }
   }
@@ -99,7 +102,11 @@ export function selectRegion(root: Block, blockAt: (pc: number) => Block | undef
   while (queue.length && chosen.size < MAX_REGION_BLOCKS) {
     const b = queue.shift()!;
     if (b.jitLen < b.insns.length || b.jitLen < b.entries.length) continue;   // ends early: its exit leaves
-    for (const s of b.succs) {
+    // A recursive call (BL to the root) and its return address stay in the region: the
+    // callee's `ret` to that address then continues inside the unit (compile.ts), so a
+    // recursive function runs as one JS loop instead of two dispatcher trips per call.
+    const succs = b.callTarget === root.pc ? [...b.succs, root.pc, b.pc + 4 * b.insns.length] : b.succs;
+    for (const s of succs) {
       const sp = Math.floor(s / PAGE_SIZE);
       if (chosen.has(s) || (sp !== page && page2 >= 0 && sp !== page2)) continue;
       const nb = blockAt(s);

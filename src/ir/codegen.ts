@@ -5,12 +5,13 @@
 // Generated-code conventions: i32 and bool values are int32 JS numbers (bool is 0 or 1), an
 // i64 is a pair of int32 locals (lo, hi), a `pc` value is a Number. Helpers are called as
 // H.name(cpu, ...args) with i64 arguments passed as two numbers; an i64 result comes back as
-// the return value (lo) plus cpu.hi.
+// the return value (lo) plus cpu.hi. An f64 is a JS double; float lanes are read and written
+// through cpu.VF32 / cpu.VF64 (views of the V register file).
 import type { Node, Stmt, Val } from './ir.js';
 import { hasEffect } from './ir.js';
 import { FLAG_INDEX } from '../cpu/state.js';
 import {
-  assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, isSimple, litValue, logic, member, num, ret, unary,
+  assign, bin, block, call, cond, constDecl, exprSt, id, ifSt, index, isSimple, litValue, logic, member, num, ret, unary,
   type Expr, type St,
 } from './estree.js';
 
@@ -84,6 +85,12 @@ export class InsnCodegen {
     const re = this.e(r), k = litValue(re);
     return index(member(id('cpu'), 'V'), k !== undefined ? num(k * 4 + i) : i ? bin('+', bin('<<', re, num(2)), num(i)) : bin('<<', re, num(2)));
   }
+  /** cpu.VF32[r*4 + i] or cpu.VF64[r*2 + i]: one float lane of a SIMD register. */
+  protected vfSlot(r: Val, i: number, lg: 2 | 3) {
+    const re = this.e(r), k = litValue(re), sh = lg === 3 ? 1 : 2;
+    const base = k !== undefined ? num((k << sh) + i) : i ? bin('+', bin('<<', re, num(sh)), num(i)) : bin('<<', re, num(sh));
+    return index(member(id('cpu'), lg === 3 ? 'VF64' : 'VF32'), base);
+  }
   private get(v: Val): CgVal {
     const x = this.vals.get(v.id);
     if (x === undefined) throw new Error(`codegen: value ${v.id} used before definition`);
@@ -96,6 +103,7 @@ export class InsnCodegen {
   /** Compiles one instruction's IR (dead pure values dropped). `names` orders the operands. */
   compile(stmts: Stmt[], names: string[], fallthrough = true): void {
     const live = liveValues(stmts);
+    const top = this.out;
     let ended = false;
     for (const s of stmts) {
       switch (s.k) {
@@ -115,6 +123,16 @@ export class InsnCodegen {
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
         case 'setV': this.out.push(assign(this.vSlot(s.r, s.i), this.e(s.v))); break;
+        case 'setVF': this.out.push(assign(this.vfSlot(s.r, s.i, s.lg), this.e(s.v))); break;
+        case 'orSlow': {
+          // if (ok) { the rest of the instruction } else { helper }: the helper call is built
+          // first, so whatever it records (the JIT's fault site) comes before the branch.
+          const slow = exprSt(this.helper(s.fn, this.args(s.args)));
+          const fast: St[] = [];
+          this.out.push(ifSt(this.e(s.ok), block(fast), block([slow])));
+          this.out = fast;
+          break;
+        }
         case 'jump':
           this.emitJump(this.e(s.target), s.cond ? this.e(s.cond) : undefined);
           if (!s.cond) ended = true;
@@ -123,6 +141,7 @@ export class InsnCodegen {
       }
       if (ended) break;
     }
+    this.out = top;
     if (!ended && fallthrough) this.emitFallthrough();
   }
 
@@ -183,6 +202,26 @@ export class InsnCodegen {
         return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
       case 'getV': return this.fresh(this.vSlot(n.r, n.i));
+      case 'getVF': return this.fresh(this.vfSlot(n.r, n.i, n.lg));
+      case 'fconst': return num(n.x);
+      case 'fbin':
+        if (n.op === 'fmax' || n.op === 'fmin') return this.fresh(call(member(id('Math'), n.op === 'fmax' ? 'max' : 'min'), [this.e(n.a), this.e(n.b)]));
+        return this.fresh(bin(({ fadd: '+', fsub: '-', fmul: '*', fdiv: '/' } as const)[n.op], this.e(n.a), this.e(n.b)));
+      case 'fun': {
+        const a = this.e(n.a);
+        if (n.op === 'fneg') return this.fresh(unary('-', a));
+        return this.fresh(call(member(id('Math'), ({ fsqrt: 'sqrt', fround: 'fround', fabs: 'abs' } as const)[n.op]), [a]));
+      }
+      case 'fcmp': return this.fresh(toBool(bin(({ flt: '<', fle: '<=', feq: '===' } as const)[n.op], this.e(n.a), this.e(n.b))));
+      case 'fpState': { // one expression: ((fpcr & clear) | (~fpsr & set)) === 0
+        const cr = bin('&', member(id('cpu'), 'fpcr'), num(n.fpcrClear));
+        const t = n.fpsrSet ? bin('|', cr, bin('&', unary('~', member(id('cpu'), 'fpsr')), num(n.fpsrSet))) : cr;
+        return this.fresh(toBool(bin('===', t, num(0))));
+      }
+      case 'frange': {
+        const a = this.fresh(call(member(id('Math'), 'abs'), [this.e(n.a)]));
+        return this.fresh(toBool(logic('&&', bin('<', num(n.lo), a), bin('<=', a, num(n.hi)))));
+      }
       case 'call': {
         const r = this.fresh(this.helper(n.fn, this.args(n.args)));
         return wide ? [r, this.fresh(member(id('cpu'), 'hi'))] : r;
@@ -372,6 +411,8 @@ export function liveValues(stmts: Stmt[]): Set<number> {
       case 'store': mark(s.addr, s.v); break;
       case 'effect': case 'exit': mark(...s.args); break;
       case 'setV': mark(s.r, s.v); break;
+      case 'setVF': mark(s.r, s.v); break;
+      case 'orSlow': mark(s.ok, ...s.args); break;
       case 'jump': mark(s.target, s.cond); break;
     }
   }

@@ -5,9 +5,13 @@
 //
 // Types: i32 and i64 are integers (i64 is carried as an int32 lo/hi pair in generated code),
 // `bool` is an int32 that is 0 or 1, `pc` is a JS Number holding a canonical virtual address
-// as a signed value (exact for every 48-bit canonical address).
+// as a signed value (exact for every 48-bit canonical address). `f64` is a JS double: the value
+// of a single- or double-precision FP/SIMD lane (single lanes widen exactly; a single result is
+// rounded by `fround`). Float values only come from and go to V register lanes (getVF / setVF) and
+// pure float helpers: guest FP semantics (FPCR, FPSR, NaNs) stay with the `sem` that uses them,
+// which takes a float fast path only under a guard it proves exact (see `orSlow`).
 
-export type Ty = 'i32' | 'i64' | 'bool' | 'pc';
+export type Ty = 'i32' | 'i64' | 'bool' | 'pc' | 'f64';
 
 export interface Val { readonly id: number; readonly ty: Ty }
 
@@ -18,6 +22,10 @@ export type BinOp =
 export type UnOp = 'not' | 'neg' | 'clz' | 'cls' | 'rbit' | 'rev' | 'rev16' | 'rev32';
 export type CmpOp = 'eq' | 'ne' | 'ult' | 'ule' | 'slt' | 'sle';
 export type FlagName = 'n' | 'z' | 'c' | 'v';
+/** IEEE double operations (JS semantics: round to nearest even, NaN and infinities as IEEE). */
+export type FBinOp = 'fadd' | 'fsub' | 'fmul' | 'fdiv' | 'fmax' | 'fmin';   // fmax/fmin: Math.max/min
+export type FUnOp = 'fsqrt' | 'fround' | 'fabs' | 'fneg';
+export type FCmpOp = 'flt' | 'fle' | 'feq';
 
 export interface MemAttrs { unpriv?: boolean; acquire?: boolean; release?: boolean }
 
@@ -44,6 +52,13 @@ export type Node =
   | { k: 'adcFlag'; flag: 'c' | 'v'; a: Val; b: Val; cin: Val; r: Val } // carry/overflow out of that add
   | { k: 'load'; addr: Val; size: 1 | 2 | 4 | 8; attrs: MemAttrs }
   | { k: 'getV'; r: Val; i: number }                 // i32 word i (0..3) of SIMD register V[r]; r is an operand
+  | { k: 'getVF'; r: Val; i: number; lg: 2 | 3 }      // f64: single (lg 2) or double (lg 3) lane i of V[r]
+  | { k: 'fconst'; x: number }                        // f64 constant
+  | { k: 'fbin'; op: FBinOp; a: Val; b: Val }         // f64 op f64 → f64
+  | { k: 'fun'; op: FUnOp; a: Val }                   // f64 → f64
+  | { k: 'fcmp'; op: FCmpOp; a: Val; b: Val }         // f64, f64 → bool (false when either is NaN)
+  | { k: 'fpState'; fpcrClear: number; fpsrSet: number } // bool: FPCR & fpcrClear is 0 and FPSR has every fpsrSet bit
+  | { k: 'frange'; a: Val; lo: number; hi: number }   // bool: lo < |a| <= hi (false for NaN)
   | { k: 'call'; fn: string; args: Val[] };          // runtime helper; may fault or read state
 
 export type Stmt =
@@ -53,6 +68,8 @@ export type Stmt =
   | { k: 'store'; addr: Val; v: Val; size: 1 | 2 | 4 | 8; attrs: MemAttrs }
   | { k: 'effect'; fn: string; args: Val[] }          // helper called for its effect only
   | { k: 'setV'; r: Val; i: number; v: Val }          // writes i32 word i (0..3) of V[r]
+  | { k: 'setVF'; r: Val; i: number; lg: 2 | 3; v: Val } // writes f64 v to single/double lane i of V[r]
+  | { k: 'orSlow'; ok: Val; fn: string; args: Val[] }  // unless ok: helper fn instead of the statements after
   | { k: 'jump'; target: Val; cond?: Val }            // cond absent: unconditional; ends the insn
   | { k: 'exit'; fn: string; args: Val[] };           // helper that returns the next pc (svc, brk, udf…)
 
@@ -161,6 +178,30 @@ export class Builder {
     if (v.ty !== 'i32') throw new Error(`ir: setVWord of ${v.ty}`);
     this.stmts.push({ k: 'setV', r, i, v });
   }
+
+  // --- float lanes (f64 values; see the header)
+  /** Lane i of V[r] as a double: single (lg 2, exact widening) or double (lg 3). */
+  vLaneF(r: Val, i: number, lg: 2 | 3): Val { return this.def('f64', { k: 'getVF', r, i, lg }); }
+  setVLaneF(r: Val, i: number, lg: 2 | 3, v: Val): void {
+    if (v.ty !== 'f64') throw new Error(`ir: setVLaneF of ${v.ty}`);
+    this.stmts.push({ k: 'setVF', r, i, lg, v });
+  }
+  fconst(x: number): Val { return this.def('f64', { k: 'fconst', x }); }
+  fbin(op: FBinOp, a: Val, b: Val): Val {
+    if (a.ty !== 'f64' || b.ty !== 'f64') throw new Error(`ir: ${op} on ${a.ty}/${b.ty}`);
+    return this.def('f64', { k: 'fbin', op, a, b });
+  }
+  fun(op: FUnOp, a: Val): Val { return this.def('f64', { k: 'fun', op, a }); }
+  fcmp(op: FCmpOp, a: Val, b: Val): Val { return this.def('bool', { k: 'fcmp', op, a, b }); }
+  /** Whether FPCR has none of the `fpcrClear` bits and FPSR all of the `fpsrSet` bits. */
+  fpState(fpcrClear: number, fpsrSet = 0): Val { return this.def('bool', { k: 'fpState', fpcrClear, fpsrSet }); }
+  /** Whether lo < |a| <= hi (a range test on a double; false for NaN). */
+  frange(a: Val, lo: number, hi: number): Val { return this.def('bool', { k: 'frange', a, lo, hi }); }
+  /** The guarded fast path: when `ok` is false the instruction is the helper call `fn(args)`
+   *  (which must do everything the instruction does) and the statements after this one are
+   *  skipped. Everything before it must be pure (reads and arithmetic), so the helper sees the
+   *  state the instruction started from. */
+  orSlow(ok: Val, fn: string, ...args: Val[]): void { this.stmts.push({ k: 'orSlow', ok, fn, args }); }
 
   // --- state updates and control flow
   setReg(slot: Val, v: Val): void {

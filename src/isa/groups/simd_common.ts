@@ -48,3 +48,53 @@ export function vSet128(b: Builder, r: Val, lo: Val, hi: Val): void {
   b.setVWord(r, 0, b.trunc(lo)); b.setVWord(r, 1, hiWord(b, lo));
   b.setVWord(r, 2, b.trunc(hi)); b.setVWord(r, 3, hiWord(b, hi));
 }
+
+// ----- elements with constant indices, as IR (register moves and permutes run inline)
+/** Element `idx` (2^esz bytes) of V[r]: an i32, zero- or sign-extended, for esz ≤ 2; an i64 for esz 3. */
+export function vElem(b: Builder, r: Val, esz: number, idx: number, signed = false): Val {
+  if (esz === 3) return vGet64(b, r, idx);
+  const w = b.vWord(r, (idx << esz) >> 2);
+  if (esz === 2) return w;
+  const bits = 8 << esz, sh = ((idx << esz) & 3) * 8;
+  const x = sh ? (signed && sh + bits === 32 ? b.asr(w, b.c32(sh)) : b.lsr(w, b.c32(sh))) : w;
+  if (signed) return sh + bits === 32 ? x : b.sextBits(x, bits);
+  return sh + bits === 32 ? x : b.zextBits(x, bits);
+}
+/** Packs element values (i32s, low bits used; i64s for esz 3) into the words of a register value. */
+export function packElems(b: Builder, esz: number, elems: Val[]): Val[] {
+  if (esz === 3) return elems.flatMap((e) => [b.trunc(e), hiWord(b, e)]);
+  if (esz === 2) return elems;
+  const per = 4 >> esz, bits = 8 << esz, mask = b.c32((1 << bits) - 1), words: Val[] = [];
+  for (let w = 0; w < elems.length / per; w++) {
+    let acc: Val | undefined;
+    for (let k = 0; k < per; k++) {
+      const e = elems[w * per + k];
+      const part = k === per - 1 ? b.shl(e, b.c32(k * bits)) : k ? b.shl(b.and(e, mask), b.c32(k * bits)) : b.and(e, mask);
+      acc = acc ? b.or(acc, part) : part;
+    }
+    words.push(acc!);
+  }
+  return words;
+}
+/** Writes element `idx` of V[r], keeping the others (v: i32 low bits, or i64 for esz 3). */
+export function vSetElem(b: Builder, r: Val, esz: number, idx: number, v: Val): void {
+  if (esz === 3) { b.setVWord(r, 2 * idx, b.trunc(v)); b.setVWord(r, 2 * idx + 1, hiWord(b, v)); return; }
+  const wi = (idx << esz) >> 2;
+  if (esz === 2) { b.setVWord(r, wi, v); return; }
+  const bits = 8 << esz, sh = ((idx << esz) & 3) * 8, mask = (((1 << bits) - 1) << sh) | 0;
+  const kept = b.and(b.vWord(r, wi), b.c32(~mask));
+  b.setVWord(r, wi, b.or(kept, b.and(sh ? b.shl(v, b.c32(sh)) : v, b.c32(mask))));
+}
+/** Writes whole words to V[r]: `words` (2 or 4), the rest zeroed. */
+export function vSetWords(b: Builder, r: Val, words: Val[]): void {
+  const zero = b.c32(0);
+  for (let i = 0; i < 4; i++) b.setVWord(r, i, i < words.length ? words[i] : zero);
+}
+/** The four words of an element value replicated across a register (i32 low bits, i64 for esz 3). */
+export function dupWords(b: Builder, esz: number, v: Val): Val[] {
+  if (esz === 3) { const lo = b.trunc(v), hi = hiWord(b, v); return [lo, hi, lo, hi]; }
+  let w = v;
+  if (esz === 0) w = b.mul(b.and(v, b.c32(0xff)), b.c32(0x01010101));
+  else if (esz === 1) { const x = b.and(v, b.c32(0xffff)); w = b.or(x, b.shl(x, b.c32(16))); }
+  return [w, w, w, w];
+}

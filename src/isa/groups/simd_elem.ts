@@ -1,9 +1,13 @@
 // Advanced SIMD "vector × indexed element" (vector and scalar): MUL/MLA/MLS, [SU]MULL/MLAL/MLSL,
 // SQDMULL/SQDMLAL/SQDMLSL, SQDMULH/SQRDMULH, FMUL/FMLA/FMLS/FMULX by element.
-// The element is replicated into a scratch register and the three-same/three-different
-// machinery does the rest (simd_elem_helpers.ts).
+// FMUL/FMLA/FMLS, MUL/MLA/MLS and the modular long forms are IR (the element index is part of the
+// shape); the rest replicate the element into a scratch register and run the three-same/three-
+// different machinery (simd_elem_helpers.ts).
 import type { InsnDef, Decoded } from '../table.js';
+import type { Builder, Val } from '../../ir/ir.js';
 import { ARR, EL, SC, arr, vreg } from './simd_common.js';
+import { fpSameIR, mulIR } from './simd_same.js';
+import { diffIR } from './simd_wide.js';
 
 // key U<<4 | opcode → [name, kind]: I integer same-size, L long, F floating point.
 const ELEM: Record<number, [string, string]> = {
@@ -35,6 +39,24 @@ export function decodeElem(f: Record<string, number>, scalar: boolean): ElemDec 
   return { key, name, kind, esz, index, m };
 }
 
+const FP_IR: Record<number, 'fmla' | 'fmls' | 'fmul'> = { 0x01: 'fmla', 0x05: 'fmls', 0x09: 'fmul' };
+const MUL_IR: Record<number, 'mul' | 'mla' | 'mls'> = { 0x08: 'mul', 0x10: 'mla', 0x14: 'mls' };
+/** The three-different key of a long by-element form without saturation. */
+const LONG_IR: Record<number, number> = { 0x02: 0x08, 0x06: 0x0a, 0x0a: 0x0c, 0x12: 0x18, 0x16: 0x1a, 0x1a: 0x1c };
+
+/** The by-element semantics (q = -1: scalar): IR where written, else the v_elem_op helper. */
+function elemSem(b: Builder, o: Record<string, Val>, s: Record<string, number>): void {
+  const args = [b.c32(s.key), b.c32(s.esz), b.c32(s.q), o.d, o.n, o.m, b.c32(s.idx)];
+  const fop = FP_IR[s.key];
+  if (fop) {
+    const count = s.q < 0 ? 1 : (s.q ? 16 : 8) >> s.esz;
+    return fpSameIR(b, fop, s.esz as 2 | 3, count, o.d, o.n, o.m, s.q, 'v_elem_op', args, s.idx);
+  }
+  if (s.q >= 0 && MUL_IR[s.key]) return mulIR(b, MUL_IR[s.key], s.esz, s.q, o.d, o.n, o.m, s.idx);
+  if (s.q >= 0 && LONG_IR[s.key] !== undefined && diffIR(b, LONG_IR[s.key], s.esz, s.q, o.d, o.n, o.m, s.idx)) return;
+  b.effect('v_elem_op', ...args);
+}
+
 function text(f: Record<string, number>, scalar: boolean): string {
   const d = decodeElem(f, scalar)!;
   const el = `v${d.m}.${EL[d.esz]}[${d.index}]`;
@@ -53,9 +75,9 @@ export const simdElem: InsnDef[] = [
     pattern: '0 Q U 01111 size:2 L M Rm:4 opcode:4 H 0 Rn:5 Rd:5',
     decode(f): Decoded | null {
       const d = decodeElem(f, false);
-      return d && { s: { key: d.key, esz: d.esz, q: f.Q }, o: { d: f.Rd, n: f.Rn, m: d.m, idx: d.index } };
+      return d && { s: { key: d.key, esz: d.esz, q: f.Q, idx: d.index }, o: { d: f.Rd, n: f.Rn, m: d.m } };
     },
-    sem(b, o, s) { b.effect('v_elem_op', b.c32(s.key), b.c32(s.esz), b.c32(s.q), o.d, o.n, o.m, o.idx); },
+    sem: elemSem,
     disasm: (f) => text(f, false),
   },
   {
@@ -63,9 +85,9 @@ export const simdElem: InsnDef[] = [
     pattern: '01 U 11111 size:2 L M Rm:4 opcode:4 H 0 Rn:5 Rd:5',
     decode(f): Decoded | null {
       const d = decodeElem(f, true);
-      return d && { s: { key: d.key, esz: d.esz, q: -1 }, o: { d: f.Rd, n: f.Rn, m: d.m, idx: d.index } };
+      return d && { s: { key: d.key, esz: d.esz, q: -1, idx: d.index }, o: { d: f.Rd, n: f.Rn, m: d.m } };
     },
-    sem(b, o, s) { b.effect('v_elem_op', b.c32(s.key), b.c32(s.esz), b.c32(-1), o.d, o.n, o.m, o.idx); },
+    sem: elemSem,
     disasm: (f) => text(f, true),
   },
 ];

@@ -6,7 +6,9 @@ import type { InsnDef, Decoded } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { rz, wz } from '../../cpu/state.js';
 import { CONDS, xz } from '../fmt.js';
+import { FPCR_FZ } from '../../fp/fpcr.js';
 import { sreg, vGet32, vGet64, vSetScalar } from './simd_common.js';
+import { fpArith, fpFastMode, fpFma, fpMinMaxIR, fpNormal, fpResultOk, setScalarF, type FastOp } from './simd_fpir.js';
 
 /** ftype → log2 bytes: 00 single, 01 double, 11 half, 10 unallocated (-1). */
 export const ftypeLg = (t: number) => [2, 3, -1, 1][t];
@@ -96,6 +98,35 @@ function moveAbsNegIR(b: Builder, op: number, lg: number, d: Val, n: Val): void 
   for (let i = 0; i < 4; i++) b.setVWord(d, i, i < w.length ? w[i] : zero);
 }
 
+const FAST_2SRC: Record<number, FastOp> = { 0: 'fmul', 1: 'fdiv', 2: 'fadd', 3: 'fsub', 8: 'fmul' };
+
+/** FMUL/FDIV/FADD/FSUB/FNMUL and FSQRT (single, double): the IR fast path, else the helper. */
+function arithIR(b: Builder, op: FastOp, neg: boolean, lg: 2 | 3, d: Val, n: Val, m: Val | undefined, slowFn: string, slowArgs: Val[]): void {
+  const x = b.vLaneF(n, 0, lg), y = m ? b.vLaneF(m, 0, lg) : x;
+  let r = fpArith(b, op, lg, x, y);
+  const ok = b.and(fpFastMode(b), fpResultOk(b, op, lg, r, x, y));
+  if (neg) r = b.fun('fneg', r);   // FNMUL: FPNeg(FPMul(n, m)); r is no NaN here
+  b.orSlow(ok, slowFn, ...slowArgs);
+  setScalarF(b, d, lg, r);
+}
+
+/** FCVT single → double (exact for every non-NaN value, no flag, unless FZ flushes a denormal)
+ *  and double → single (fround: round to nearest; guarded like the arithmetic, zero only from a
+ *  zero operand). Else the fp_1src helper with `args`. */
+function fcvtIR(b: Builder, widen: boolean, d: Val, n: Val, args: Val[]): void {
+  const x = b.vLaneF(n, 0, widen ? 2 : 3);
+  let r: Val, ok: Val;
+  if (widen) {
+    r = x;
+    ok = b.and(b.fpState(FPCR_FZ), b.fcmp('feq', x, x));
+  } else {
+    r = b.fun('fround', x);
+    ok = b.and(fpFastMode(b), b.or(fpNormal(b, r, 2, false), b.fcmp('feq', x, b.fconst(0))));
+  }
+  b.orSlow(ok, 'fp_1src', ...args);
+  setScalarF(b, d, widen ? 3 : 2, r);
+}
+
 export const simdFp: InsnDef[] = [
   {
     name: 'FP_1src',
@@ -106,7 +137,10 @@ export const simdFp: InsnDef[] = [
     },
     sem(b, o, s) {
       if (s.op <= 2) return moveAbsNegIR(b, s.op, s.lg, o.d, o.n);
-      b.effect('fp_1src', b.c32(s.op), b.c32(s.lg), b.c32(s.to), o.d, o.n);
+      const args = [b.c32(s.op), b.c32(s.lg), b.c32(s.to), o.d, o.n];
+      if (s.op === 3 && s.lg >= 2) return arithIR(b, 'fsqrt', false, s.lg as 2 | 3, o.d, o.n, undefined, 'fp_1src', args);
+      if ((s.op === 5 && s.lg === 2) || (s.op === 4 && s.lg === 3)) return fcvtIR(b, s.lg === 2, o.d, o.n, args);
+      b.effect('fp_1src', ...args);
     },
     disasm(f) {
       const k = oneSrcDecode(f.ftype, f.opcode)!;
@@ -152,7 +186,18 @@ export const simdFp: InsnDef[] = [
       if (lg < 2 || f.opcode > 8) return null;
       return { s: { op: f.opcode, lg }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
     },
-    sem(b, o, s) { b.effect('fp_2src', b.c32(s.op), b.c32(s.lg), o.d, o.n, o.m); },
+    sem(b, o, s) {
+      const args = [b.c32(s.op), b.c32(s.lg), o.d, o.n, o.m];
+      const op = FAST_2SRC[s.op];
+      if (op) return arithIR(b, op, s.op === 8, s.lg as 2 | 3, o.d, o.n, o.m, 'fp_2src', args);
+      if (s.op >= 4 && s.op <= 7) { // FMAX FMIN FMAXNM FMINNM
+        const lg = s.lg as 2 | 3;
+        const [r, ok] = fpMinMaxIR(b, (s.op & 1) === 0, b.vLaneF(o.n, 0, lg), b.vLaneF(o.m, 0, lg));
+        b.orSlow(ok, 'fp_2src', ...args);
+        return setScalarF(b, o.d, lg, r);
+      }
+      b.effect('fp_2src', ...args);
+    },
     disasm(f) {
       const lg = ftypeLg(f.ftype);
       return `${TWO_SRC[f.opcode]}\t${sreg(lg, f.Rd)}, ${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}`;
@@ -166,7 +211,10 @@ export const simdFp: InsnDef[] = [
       if (lg < 2) return null;
       return { s: { lg, cond: f.cond }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
     },
-    sem(b, o, s) { b.effect('fp_csel', b.c32(s.lg), o.d, o.n, o.m, condHolds(b, s.cond)); },
+    sem(b, o, s) { // a bit move: no FP exception, FPCR plays no part
+      const c = condHolds(b, s.cond), zero = b.c32(0), words = s.lg === 3 ? 2 : 1;
+      for (let i = 0; i < 4; i++) b.setVWord(o.d, i, i < words ? b.select(c, b.vWord(o.n, i), b.vWord(o.m, i)) : zero);
+    },
     disasm(f) {
       const lg = ftypeLg(f.ftype);
       return `fcsel\t${sreg(lg, f.Rd)}, ${sreg(lg, f.Rn)}, ${sreg(lg, f.Rm)}, ${CONDS[f.cond]}${condComment(f.cond)}`;
@@ -192,7 +240,18 @@ export const simdFp: InsnDef[] = [
       if (lg < 2) return null;
       return { s: { lg, negA: f.o1, negN: f.o0 ^ f.o1 }, o: { d: f.Rd, n: f.Rn, m: f.Rm, a: f.Ra } };
     },
-    sem(b, o, s) { b.effect('fp_madd', b.c32(s.lg), b.c32(s.negA), b.c32(s.negN), o.d, o.n, o.m, o.a); },
+    sem(b, o, s) {
+      // FPMulAdd(±a, ±n, m): FPNeg on the operands (on no NaN here: a NaN result fails the guard).
+      const lg = s.lg as 2 | 3;
+      let a = b.vLaneF(o.a, 0, lg), x = b.vLaneF(o.n, 0, lg);
+      if (s.negA) a = b.fun('fneg', a);
+      if (s.negN) x = b.fun('fneg', x);
+      const [r, exact] = fpFma(b, lg, x, b.vLaneF(o.m, 0, lg), a);
+      let ok = b.and(fpFastMode(b), fpNormal(b, r, lg, false));
+      if (exact) ok = b.and(ok, exact);
+      b.orSlow(ok, 'fp_madd', b.c32(s.lg), b.c32(s.negA), b.c32(s.negN), o.d, o.n, o.m, o.a);
+      setScalarF(b, o.d, lg, r);
+    },
     disasm(f) {
       const lg = ftypeLg(f.ftype);
       const name = ['fmadd', 'fmsub', 'fnmadd', 'fnmsub'][(f.o1 << 1) | f.o0];

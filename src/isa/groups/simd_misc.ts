@@ -1,8 +1,10 @@
 // Advanced SIMD "two-register miscellaneous" (vector and scalar): reversals, counts, compares
 // with zero, abs/neg (saturating too), narrowing and widening, pairwise add-long, FP rounding,
-// conversions, estimates, compares with zero, FCVTN/FCVTL/FCVTXN. Helpers: simd_misc_helpers.ts.
+// conversions, estimates, compares with zero, FCVTN/FCVTL/FCVTXN. Helpers: simd_misc_helpers.ts;
+// the vector REV16/32/64, SHLL, XTN, NOT, NEG, ABS, CM* #0, FABS and FNEG are IR (miscIR).
 import type { InsnDef, Decoded } from '../table.js';
-import { arr, vreg, SC, ARR } from './simd_common.js';
+import type { Builder, Val } from '../../ir/ir.js';
+import { arr, vreg, SC, ARR, vElem, packElems, vSetWords } from './simd_common.js';
 
 // Integer ops, key U<<5 | opcode: [name, kind, vector sizes mask, scalar sizes mask].
 // Vector 64-bit elements always need Q=1.
@@ -66,6 +68,66 @@ export function decodeMisc(U: number, size: number, opcode: number, q: number, s
   return { kind: e[1], name, id: key, esz: size };
 }
 
+/** The vector forms written in IR (false for the others, which call v2_misc). */
+function miscIR(b: Builder, kind: string, id: number, esz: number, q: number, d: Val, n: Val): boolean {
+  const count = (q ? 16 : 8) >> esz, elems = (r: Val, e: number, k: number, from = 0, signed = false) =>
+    Array.from({ length: k }, (_, i) => vElem(b, r, e, from + i, signed));
+  switch (kind) {
+    case 'rev': { // reverse the elements inside each 16/32/64-bit container
+      const container = id === 0x01 ? 1 : id === 0x20 ? 2 : 3, flip = (1 << (container - esz)) - 1;
+      const src = elems(n, esz, count);
+      vSetWords(b, d, packElems(b, esz, src.map((_, i) => src[i ^ flip])));
+      return true;
+    }
+    case 'shll': { // SHLL{2}: widen the low (high) half, shift left by the element size
+      const half = 8 >> esz, src = elems(n, esz, half, q ? half : 0);
+      const wide = src.map((e) => (esz === 2 ? b.shl(b.zext(e), b.c32(32)) : b.shl(e, b.c32(8 << esz))));
+      vSetWords(b, d, packElems(b, esz + 1, wide));
+      return true;
+    }
+    case 'narrow': { // XTN{2}: the low half of each wide element, into the low (high) half of Vd
+      if (id !== 0x12) return false;
+      const half = 8 >> esz;
+      const words = packElems(b, esz, elems(n, esz + 1, half).map((e) => (esz === 2 ? b.trunc(e) : e)));
+      vSetWords(b, d, q ? [b.vWord(d, 0), b.vWord(d, 1), ...words] : words);
+      return true;
+    }
+    case 'u': {
+      if (id === 0x25) { // NOT (size 0; size 1 is RBIT)
+        if (esz !== 0) return false;
+        vSetWords(b, d, Array.from({ length: q ? 4 : 2 }, (_, i) => b.not(b.vWord(n, i))));
+        return true;
+      }
+      if (![0x0b, 0x2b, 0x08, 0x09, 0x0a, 0x28, 0x29].includes(id)) return false;
+      const zero = esz === 3 ? b.c64(0, 0) : b.c32(0), ones = esz === 3 ? b.c64(-1, -1) : b.c32(-1);
+      const out = elems(n, esz, count, 0, true).map((x) => {
+        switch (id) {
+          case 0x2b: return b.neg(x);                                    // NEG (modular)
+          case 0x0b: return b.select(b.cmp('slt', x, zero), b.neg(x), x); // ABS (modular)
+          case 0x08: return b.select(b.cmp('slt', zero, x), ones, zero);  // CMGT #0
+          case 0x09: return b.select(b.cmp('eq', x, zero), ones, zero);   // CMEQ #0
+          case 0x0a: return b.select(b.cmp('slt', x, zero), ones, zero);  // CMLT #0
+          case 0x28: return b.select(b.cmp('sle', zero, x), ones, zero);  // CMGE #0
+          default: return b.select(b.cmp('sle', x, zero), ones, zero);    // CMLE #0
+        }
+      });
+      vSetWords(b, d, packElems(b, esz, out));
+      return true;
+    }
+    case 'fp': { // FABS, FNEG: the sign bits (no FP exception, FPCR plays no part)
+      if (id !== 9 && id !== 25) return false;
+      const sign = b.c32(0x80000000);
+      vSetWords(b, d, Array.from({ length: q ? 4 : 2 }, (_, i) => {
+        const w = b.vWord(n, i);
+        if (esz === 3 && !(i & 1)) return w;
+        return id === 9 ? b.and(w, b.not(sign)) : b.xor(w, sign);
+      }));
+      return true;
+    }
+  }
+  return false;
+}
+
 const FCVT_ARR = (esz: number, q: number) => (esz === 3 ? (q ? '4s' : '2s') : q ? '8h' : '4h');
 
 export const simdMisc: InsnDef[] = [
@@ -77,7 +139,9 @@ export const simdMisc: InsnDef[] = [
       if (!d) return null;
       return { s: { kind: KINDS.indexOf(d.kind), id: d.id, esz: d.esz, q: f.Q }, o: { d: f.Rd, n: f.Rn } };
     },
-    sem(b, o, s) { b.effect('v2_misc', b.c32(s.kind), b.c32(s.id), b.c32(s.esz), b.c32(s.q), o.d, o.n); },
+    sem(b, o, s) {
+      if (!miscIR(b, KINDS[s.kind], s.id, s.esz, s.q, o.d, o.n)) b.effect('v2_misc', b.c32(s.kind), b.c32(s.id), b.c32(s.esz), b.c32(s.q), o.d, o.n);
+    },
     disasm(f) {
       const d = decodeMisc(f.U, f.size, f.opcode, f.Q, false)!;
       const two = f.Q ? '2' : '';

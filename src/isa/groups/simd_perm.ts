@@ -1,10 +1,12 @@
 // Advanced SIMD copies and permutes: DUP (element, general), INS (element, general), UMOV/SMOV,
 // scalar DUP, ZIP/UZP/TRN, EXT, TBL/TBX, and the modified-immediate group (MOVI, MVNI, ORR, BIC,
-// FMOV vector immediate). UMOV/SMOV results reach the X register through IR.
+// FMOV vector immediate). All of them except TBL/TBX are IR on the registers' words (element
+// indices are part of the shape), so both engines run them inline.
 import type { InsnDef, Decoded } from '../table.js';
+import type { Builder, Val } from '../../ir/ir.js';
 import { rz, wz } from '../../cpu/state.js';
 import { xz, hex } from '../fmt.js';
-import { ARR, EL, SC, arr, vreg, vlist } from './simd_common.js';
+import { ARR, EL, SC, arr, vreg, vlist, vElem, vSetElem, vSetWords, dupWords, packElems, vSetScalar } from './simd_common.js';
 import { fpImmText } from './simd_fp.js';
 
 /** Element size (log2 bytes) and index from a copy imm5, or null (imm5 = x0000). */
@@ -14,6 +16,33 @@ export function imm5Elem(imm5: number): [number, number] | null {
 }
 
 const PERM = ['', 'uzp1', 'trn1', 'zip1', '', 'uzp2', 'trn2', 'zip2'];
+
+/** UZP1/2, TRN1/2, ZIP1/2 (op = the opcode field; part = op >> 2) on elements, as IR. */
+function permIR(b: Builder, op: number, esz: number, q: number, d: Val, n: Val, m: Val): void {
+  const count = (q ? 16 : 8) >> esz, pairs = count >> 1, part = op >> 2;
+  const src = (k: number) => (k < count ? vElem(b, n, esz, k) : vElem(b, m, esz, k - count));
+  const out: Val[] = [];
+  switch (op & 3) {
+    case 1: for (let e = 0; e < count; e++) out.push(src(2 * e + part)); break;                     // UZP
+    case 2: for (let p = 0; p < pairs; p++) out.push(src(2 * p + part), src(count + 2 * p + part)); break; // TRN
+    default: for (let p = 0; p < pairs; p++) out.push(src(part * pairs + p), src(count + part * pairs + p)); // ZIP
+  }
+  vSetWords(b, d, packElems(b, esz, out));
+}
+
+/** EXT: bytes pos.. of the concatenation Vm:Vn, as funnel shifts of its words. */
+function extIR(b: Builder, q: number, pos: number, d: Val, n: Val, m: Val): void {
+  const words = q ? 4 : 2;
+  const cat: Val[] = [];
+  for (let i = 0; i < words; i++) cat.push(b.vWord(n, i));
+  for (let i = 0; i < words; i++) cat.push(b.vWord(m, i));
+  const out: Val[] = [];
+  for (let w = 0; w < words; w++) {
+    const p = pos + 4 * w, j = p >> 2, sh = (p & 3) * 8;
+    out.push(sh ? b.or(b.lsr(cat[j], b.c32(sh)), b.shl(cat[j + 1], b.c32(32 - sh))) : cat[j]);
+  }
+  vSetWords(b, d, out);
+}
 
 /** AdvSIMDExpandImm → [64-bit immediate, kind]; kind: 0 set, 1 orr, 2 bic (mvni folded into set). */
 export function modImm(op: number, cmode: number, imm8: number, q: number): [bigint, number] | null {
@@ -71,33 +100,31 @@ export const simdPerm: InsnDef[] = [
       const [esz, idx] = e;
       if (f.op) {
         if (!f.Q) return null;
-        return { s: { k: 5, esz }, o: { d: f.Rd, n: f.Rn, i1: idx, i2: f.imm4 >> esz } };
+        return { s: { k: 5, esz, i1: idx, i2: f.imm4 >> esz }, o: { d: f.Rd, n: f.Rn } };
       }
       switch (f.imm4) {
-        case 0: if (esz === 3 && !f.Q) return null; return { s: { k: 0, esz, q: f.Q }, o: { d: f.Rd, n: f.Rn, i1: idx, i2: 0 } };
-        case 1: if (esz === 3 && !f.Q) return null; return { s: { k: 1, esz, q: f.Q }, o: { d: f.Rd, n: rz(f.Rn), i1: 0, i2: 0 } };
-        case 3: if (!f.Q) return null; return { s: { k: 2, esz }, o: { d: f.Rd, n: rz(f.Rn), i1: idx, i2: 0 } };
-        case 5: if (esz >= 2 + f.Q) return null; return { s: { k: 3, esz, q: f.Q }, o: { d: wz(f.Rd), n: f.Rn, i1: idx, i2: 0 } };
-        case 7: if (f.Q ? esz !== 3 : esz === 3) return null; return { s: { k: 4, esz, q: f.Q }, o: { d: wz(f.Rd), n: f.Rn, i1: idx, i2: 0 } };
+        case 0: if (esz === 3 && !f.Q) return null; return { s: { k: 0, esz, q: f.Q, i1: idx }, o: { d: f.Rd, n: f.Rn } };
+        case 1: if (esz === 3 && !f.Q) return null; return { s: { k: 1, esz, q: f.Q }, o: { d: f.Rd, n: rz(f.Rn) } };
+        case 3: if (!f.Q) return null; return { s: { k: 2, esz, i1: idx }, o: { d: f.Rd, n: rz(f.Rn) } };
+        case 5: if (esz >= 2 + f.Q) return null; return { s: { k: 3, esz, q: f.Q, i1: idx }, o: { d: wz(f.Rd), n: f.Rn } };
+        case 7: if (f.Q ? esz !== 3 : esz === 3) return null; return { s: { k: 4, esz, q: f.Q, i1: idx }, o: { d: wz(f.Rd), n: f.Rn } };
       }
       return null;
     },
     sem(b, o, s) {
+      const gen = () => (s.esz === 3 ? b.x(o.n) : b.w(o.n));
       switch (s.k) {
-        case 0: b.effect('v_dup_elem', b.c32(s.esz), b.c32(s.q), o.d, o.n, o.i1); break;
-        case 1: b.effect('v_dup_gen', b.c32(s.esz), b.c32(s.q), o.d, b.x(o.n)); break;
-        case 2: b.effect('v_ins_gen', b.c32(s.esz), o.d, o.i1, b.x(o.n)); break;
+        case 0: case 1: { // DUP (element), DUP (general)
+          const w = dupWords(b, s.esz, s.k === 0 ? vElem(b, o.n, s.esz, s.i1) : gen());
+          return vSetWords(b, o.d, s.q ? w : w.slice(0, 2));
+        }
+        case 2: return vSetElem(b, o.d, s.esz, s.i1, gen());          // INS (general)
         case 3: { // SMOV
-          const v = b.call('v_elem', 'i64', b.c32(s.esz), b.c32(1), o.n, o.i1);
-          b.setReg(o.d, s.q ? v : b.trunc(v));
-          break;
+          const v = vElem(b, o.n, s.esz, s.i1, true);
+          return b.setReg(o.d, s.q ? b.sext(v) : v);
         }
-        case 4: { // UMOV
-          const v = b.call('v_elem', 'i64', b.c32(s.esz), b.c32(0), o.n, o.i1);
-          b.setReg(o.d, s.q ? v : b.trunc(v));
-          break;
-        }
-        default: b.effect('v_ins_elem', b.c32(s.esz), o.d, o.i1, o.n, o.i2);
+        case 4: return b.setReg(o.d, vElem(b, o.n, s.esz, s.i1));     // UMOV
+        default: return vSetElem(b, o.d, s.esz, s.i1, vElem(b, o.n, s.esz, s.i2)); // INS (element)
       }
     },
     disasm(f) {
@@ -118,9 +145,9 @@ export const simdPerm: InsnDef[] = [
     pattern: '01 0 11110000 imm5:5 0 0000 1 Rn:5 Rd:5',
     decode(f) {
       const e = imm5Elem(f.imm5);
-      return e && { s: { esz: e[0] }, o: { d: f.Rd, n: f.Rn, i1: e[1] } };
+      return e && { s: { esz: e[0], i1: e[1] }, o: { d: f.Rd, n: f.Rn } };
     },
-    sem(b, o, s) { b.effect('v_dup_elem', b.c32(s.esz), b.c32(-1), o.d, o.n, o.i1); },
+    sem(b, o, s) { vSetScalar(b, o.d, s.esz, vElem(b, o.n, s.esz, s.i1)); },
     disasm(f) {
       const [esz, idx] = imm5Elem(f.imm5)!;
       return `mov\t${SC[esz]}${f.Rd}, v${f.Rn}.${EL[esz]}[${idx}]`;
@@ -133,7 +160,7 @@ export const simdPerm: InsnDef[] = [
       if (!PERM[f.opcode] || (f.size === 3 && !f.Q)) return null;
       return { s: { op: f.opcode, esz: f.size, q: f.Q }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
     },
-    sem(b, o, s) { b.effect('v_perm', b.c32(s.op), b.c32(s.esz), b.c32(s.q), o.d, o.n, o.m); },
+    sem(b, o, s) { permIR(b, s.op, s.esz, s.q, o.d, o.n, o.m); },
     disasm(f) {
       const a = arr(f.size, f.Q);
       return `${PERM[f.opcode]}\t${vreg(f.Rd, a)}, ${vreg(f.Rn, a)}, ${vreg(f.Rm, a)}`;
@@ -144,9 +171,9 @@ export const simdPerm: InsnDef[] = [
     pattern: '0 Q 101110 00 0 Rm:5 0 imm4:4 0 Rn:5 Rd:5',
     decode(f) {
       if (!f.Q && f.imm4 >= 8) return null;
-      return { s: { q: f.Q }, o: { d: f.Rd, n: f.Rn, m: f.Rm, pos: f.imm4 } };
+      return { s: { q: f.Q, pos: f.imm4 }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
     },
-    sem(b, o, s) { b.effect('v_ext', b.c32(s.q), o.d, o.n, o.m, o.pos); },
+    sem(b, o, s) { extIR(b, s.q, s.pos, o.d, o.n, o.m); },
     disasm(f) {
       const a = arr(0, f.Q);
       return `ext\t${vreg(f.Rd, a)}, ${vreg(f.Rn, a)}, ${vreg(f.Rm, a)}, #${f.imm4}`;
@@ -171,7 +198,14 @@ export const simdPerm: InsnDef[] = [
       const [v, kind] = r;
       return { s: { kind, q: f.Q }, o: { d: f.Rd, lo: Number(v & 0xffffffffn) | 0, hi: Number(v >> 32n) | 0 } };
     },
-    sem(b, o, s) { b.effect('v_imm', b.c32(s.kind), b.c32(s.q), o.d, o.lo, o.hi); },
+    sem(b, o, s) { // MOVI/MVNI/FMOV (kind 0), ORR (1), BIC (2): the immediate in both halves
+      const words: Val[] = [];
+      for (let w = 0; w < (s.q ? 4 : 2); w++) {
+        const v = w & 1 ? o.hi : o.lo;
+        words.push(s.kind === 0 ? v : s.kind === 1 ? b.or(b.vWord(o.d, w), v) : b.and(b.vWord(o.d, w), b.not(v)));
+      }
+      vSetWords(b, o.d, words);
+    },
     disasm: (f) => modImmText(f),
   },
 ];

@@ -4,7 +4,8 @@
 // operations and ADD/SUB, which are IR on the registers' 32-bit words (both engines run them inline).
 import type { InsnDef, Decoded } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
-import { arr, vreg, SC } from './simd_common.js';
+import { arr, vreg, SC, vElem, packElems, vSetWords } from './simd_common.js';
+import { fpArith, fpFastMode, fpFma, fpMinMaxIR, fpNormal, fpResultOk, type FastOp } from './simd_fpir.js';
 
 /** Size rules: all (64-bit elements need Q=1), n64 (no 64-bit elements), hs (16/32-bit only),
  *  b (bytes only). Scalar: d (64-bit only), all, hs. */
@@ -117,6 +118,58 @@ function addSubIR(b: Builder, sub: boolean, esz: number, d: Val, n: Val, m: Val,
 }
 const ADD = 0x10, SUB = 0x30;
 
+/** FP three-same ids (FP3) with an IR fast path: lane arithmetic, or FMLA/FMLS (fused). */
+const FAST_FP3: Record<number, FastOp | 'fmla' | 'fmls' | 'fmax' | 'fmin'> = {
+  2: 'fmla', 3: 'fmls', 4: 'fadd', 5: 'fsub', 16: 'fmul', 23: 'fdiv', 0: 'fmax', 1: 'fmin', 8: 'fmax', 9: 'fmin',
+};
+
+/** FADD/FSUB/FMUL/FDIV/FMLA/FMLS (vector; by element when `mIdx` is given, every lane then
+ *  taking lane mIdx of Vm): every lane computed on doubles, then written only if every lane
+ *  passes the exactness guard (simd_fpir.ts), else the helper `slowFn(slowArgs)` does the whole
+ *  instruction. q = -1: a scalar result (the rest of Vd zeroed). */
+export function fpSameIR(b: Builder, op: FastOp | 'fmla' | 'fmls' | 'fmax' | 'fmin', lg: 2 | 3, count: number, d: Val, n: Val, m: Val, q: number,
+  slowFn: string, slowArgs: Val[], mIdx?: number): void {
+  // min/max are exact and raise no flag on non-NaN operands: they need no rounding mode or IXC.
+  let ok = op === 'fmax' || op === 'fmin' ? b.bool(1) : fpFastMode(b);
+  const rs: Val[] = [];
+  const yElem = mIdx !== undefined ? b.vLaneF(m, mIdx, lg) : undefined;
+  for (let i = 0; i < count; i++) {
+    const x = b.vLaneF(n, i, lg), y = yElem ?? b.vLaneF(m, i, lg);
+    let r: Val;
+    // FMLS: FPMulAdd(d, FPNeg(n), m); the negation of a NaN does not matter (the guard fails).
+    if (op === 'fmla' || op === 'fmls') {
+      const [f, exact] = fpFma(b, lg, op === 'fmls' ? b.fun('fneg', x) : x, y, b.vLaneF(d, i, lg));
+      r = f;
+      if (exact) ok = b.and(ok, exact);
+      ok = b.and(ok, fpNormal(b, r, lg, false));
+    } else if (op === 'fmax' || op === 'fmin') { // FMAX/FMIN, FMAXNM/FMINNM: exact, no flag (no NaN)
+      const [f, fine] = fpMinMaxIR(b, op === 'fmax', x, y);
+      r = f;
+      ok = b.and(ok, fine);
+    } else {
+      r = fpArith(b, op, lg, x, y);
+      ok = b.and(ok, fpResultOk(b, op, lg, r, x, y));
+    }
+    rs.push(r);
+  }
+  b.orSlow(ok, slowFn, ...slowArgs);
+  rs.forEach((r, i) => b.setVLaneF(d, i, lg, r));
+  const zero = b.c32(0);
+  for (let w = q > 0 ? 4 : q === 0 ? 2 : lg === 3 ? 2 : 1; w < 4; w++) b.setVWord(d, w, zero);
+}
+
+/** MUL, MLA, MLS (vector; by element when `mIdx` is given) on elements modulo their size. */
+export function mulIR(b: Builder, op: 'mul' | 'mla' | 'mls', esz: number, q: number, d: Val, n: Val, m: Val, mIdx?: number): void {
+  const count = (q ? 16 : 8) >> esz, out: Val[] = [];
+  const yElem = mIdx !== undefined ? vElem(b, m, esz, mIdx) : undefined;
+  for (let i = 0; i < count; i++) {
+    const p = b.mul(vElem(b, n, esz, i), yElem ?? vElem(b, m, esz, i));
+    out.push(op === 'mul' ? p : op === 'mla' ? b.add(vElem(b, d, esz, i), p) : b.sub(vElem(b, d, esz, i), p));
+  }
+  vSetWords(b, d, packElems(b, esz, out));
+}
+const MUL_OPS: Record<number, 'mul' | 'mla' | 'mls'> = { 0x13: 'mul', 0x12: 'mla', 0x32: 'mls' };
+
 export const simdSame: InsnDef[] = [
   {
     name: 'SIMD_3same',
@@ -129,6 +182,8 @@ export const simdSame: InsnDef[] = [
       if (s.k === 1) return logicIR(b, s.id, o.d, o.n, o.m, s.q);
       if (s.k === 0 && (s.id === ADD || s.id === SUB)) return addSubIR(b, s.id === SUB, s.esz, o.d, o.n, o.m, s.q, false);
       const args = [b.c32(s.id), b.c32(s.esz), b.c32(s.count), o.d, o.n, o.m, b.c32(s.q)];
+      if (s.k === 2 && FAST_FP3[s.id]) return fpSameIR(b, FAST_FP3[s.id], s.esz as 2 | 3, s.count, o.d, o.n, o.m, s.q, 'v3_fp', args);
+      if (s.k === 0 && MUL_OPS[s.id]) return mulIR(b, MUL_OPS[s.id], s.esz, s.q, o.d, o.n, o.m);
       b.effect(s.k === 2 ? 'v3_fp' : 'v3_int', ...args);
     },
     disasm(f) {

@@ -1,8 +1,11 @@
 // Advanced SIMD "three different" (long, wide and narrowing-high forms, PMULL), across-lanes
 // reductions (ADDV, [SU]ADDLV, [SU]MAXV/MINV, FMAXV/FMINV/FMAXNMV/FMINNMV) and the scalar
-// pairwise forms (ADDP, FADDP, FMAXP, …). Helpers: simd_wide_helpers.ts.
+// pairwise forms (ADDP, FADDP, FMAXP, …). Helpers: simd_wide_helpers.ts. The modular long and
+// wide forms ([SU]ADDL/W, [SU]SUBL/W, [SU]MLAL, [SU]MLSL, [SU]MULL) and the integer reductions
+// are IR on elements (both engines run them inline); the rest call the helpers.
 import type { InsnDef, Decoded } from '../table.js';
-import { ARR, arr, vreg, SC } from './simd_common.js';
+import type { Builder, Val } from '../../ir/ir.js';
+import { ARR, arr, vreg, SC, vElem, packElems, vSetWords, vSetScalar } from './simd_common.js';
 
 // key U<<4 | opcode → [name, kind]: L long (narrow sources), W wide + narrow, H narrowing high.
 export const DIFF: Record<number, [string, string]> = {
@@ -14,6 +17,49 @@ export const DIFF: Record<number, [string, string]> = {
   0x1c: ['umull', 'L'],
 };
 const SQD = new Set([0x09, 0x0b, 0x0d]);
+
+/** Long/wide forms without saturation, rounding or polynomials, as IR: false when not one of them.
+ *  Sources are extended to the wide element (i32 up to 16-bit sources, i64 for 32-bit ones) and
+ *  the arithmetic is modulo the wide element size, which the packing keeps. By element (mIdx):
+ *  element mIdx of Vm for every lane. */
+export function diffIR(b: Builder, key: number, esz: number, q: number, d: Val, n: Val, m: Val, mIdx?: number): boolean {
+  const kind = DIFF[key][1], op = key & 15, signed = key < 0x10;
+  if (kind === 'H' || esz > 2 || ![0, 1, 2, 3, 8, 10, 12].includes(op)) return false;
+  const count = 8 >> esz, half = q ? count : 0, wide = esz + 1;
+  const ext = (v: Val) => (esz === 2 ? (signed ? b.sext(v) : b.zext(v)) : v);
+  const out: Val[] = [];
+  for (let i = 0; i < count; i++) {
+    const x = kind === 'W' ? vElem(b, n, wide, i) : ext(vElem(b, n, esz, half + i, signed));
+    const y = ext(vElem(b, m, esz, mIdx ?? half + i, signed));
+    switch (op) {
+      case 0: case 1: out.push(b.add(x, y)); break;
+      case 2: case 3: out.push(b.sub(x, y)); break;
+      case 8: out.push(b.add(vElem(b, d, wide, i), b.mul(x, y))); break;
+      case 10: out.push(b.sub(vElem(b, d, wide, i), b.mul(x, y))); break;
+      default: out.push(b.mul(x, y));
+    }
+  }
+  vSetWords(b, d, packElems(b, wide, out));
+  return true;
+}
+
+/** ADDV, [SU]ADDLV, [SU]MAXV, [SU]MINV as IR (the integer reductions). */
+function acrossIR(b: Builder, id: number, esz: number, q: number, d: Val, n: Val): void {
+  const count = (q ? 16 : 8) >> esz, U = id >> 5, op = id & 31, long = op === 0x03;
+  const signed = !U && op !== 0x1b;
+  let acc: Val | undefined;
+  for (let i = 0; i < count; i++) {
+    let e = vElem(b, n, esz, i, signed);
+    if (long && esz === 2) e = signed ? b.sext(e) : b.zext(e);
+    if (!acc) { acc = e; continue; }
+    if (long || op === 0x1b) acc = b.add(acc, e);
+    else {
+      const lt = b.cmp(signed ? 'slt' : 'ult', e, acc);   // the new element is smaller
+      acc = op === 0x1a ? b.select(lt, e, acc) : b.select(lt, acc, e);
+    }
+  }
+  vSetScalar(b, d, esz + (long ? 1 : 0), acc!);
+}
 
 function decodeDiff(U: number, size: number, opcode: number, scalar: boolean): [string, string, number] | null {
   const key = (U << 4) | opcode, e = DIFF[key];
@@ -58,7 +104,9 @@ export const simdWide: InsnDef[] = [
       const e = decodeDiff(f.U, f.size, f.opcode, false);
       return e && { s: { key: e[2], esz: f.size, q: f.Q }, o: { d: f.Rd, n: f.Rn, m: f.Rm } };
     },
-    sem(b, o, s) { b.effect('v3_diff', b.c32(s.key), b.c32(s.esz), b.c32(s.q), o.d, o.n, o.m); },
+    sem(b, o, s) {
+      if (!diffIR(b, s.key, s.esz, s.q, o.d, o.n, o.m)) b.effect('v3_diff', b.c32(s.key), b.c32(s.esz), b.c32(s.q), o.d, o.n, o.m);
+    },
     disasm(f) {
       const [name, kind] = decodeDiff(f.U, f.size, f.opcode, false)!;
       const two = f.Q ? '2' : '';
@@ -88,7 +136,10 @@ export const simdWide: InsnDef[] = [
       const e = decodeAcross(f.U, f.size, f.opcode, f.Q);
       return e && { s: { fp: e.fp ? 1 : 0, id: e.id, esz: e.fp ? 2 : f.size, q: f.Q }, o: { d: f.Rd, n: f.Rn } };
     },
-    sem(b, o, s) { b.effect('v_across', b.c32(s.fp), b.c32(s.id), b.c32(s.esz), b.c32(s.q), o.d, o.n); },
+    sem(b, o, s) {
+      if (!s.fp) return acrossIR(b, s.id, s.esz, s.q, o.d, o.n);
+      b.effect('v_across', b.c32(s.fp), b.c32(s.id), b.c32(s.esz), b.c32(s.q), o.d, o.n);
+    },
     disasm(f) {
       const e = decodeAcross(f.U, f.size, f.opcode, f.Q)!;
       const esz = e.fp ? 2 : f.size, long = e.name.endsWith('lv');
