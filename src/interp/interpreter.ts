@@ -29,7 +29,8 @@ export const HOT_MARK = 0x3fffffff;
 const NO_LIMIT = 0x7fffffff;
 
 export class Interpreter {
-  private readonly pages = new Map<number, PageCode>();
+  /** By RAM page (an array, not a Map: looked up at every change of code page). */
+  private readonly pages: (PageCode | undefined)[];
   private readonly handlers = new Map<string, Handler>();
   /** Decoded entries by instruction word: an entry depends on the word alone, and a kernel's
    *  code repeats words (a boot decodes ~165K instructions, ~55K distinct ones). */
@@ -37,7 +38,9 @@ export class Interpreter {
   /** Print each instruction before it executes (--trace). */
   trace: ((pc: number, e: Entry) => void) | undefined;
 
-  constructor(readonly cpu: Cpu, readonly decoder: Decoder) {}
+  constructor(readonly cpu: Cpu, readonly decoder: Decoder) {
+    this.pages = new Array<PageCode | undefined>(cpu.mem.codePages.length).fill(undefined);
+  }
 
   /** Where the last run stopped, how many instructions it retired, and whether it stopped
    *  before a jump target whose arrivals reached the limit (runProfiled). */
@@ -47,8 +50,8 @@ export class Interpreter {
 
   /** Drops the decoded entries of a RAM page (its code was written). */
   invalidatePage(ramPage: number): void {
-    const pc = this.pages.get(ramPage);
-    if (pc) { pc.entries.fill(undefined); this.pages.delete(ramPage); }
+    const pc = this.pages[ramPage];
+    if (pc) { pc.entries.fill(undefined); this.pages[ramPage] = undefined; }
   }
 
   /** Sets the arrival count of the instruction at `idx` of `ramPage` (HOT_MARK: stop there;
@@ -58,7 +61,7 @@ export class Interpreter {
   }
   /** Whether the instruction at `idx` of `ramPage` has been decoded, i.e. has run. */
   hasRun(ramPage: number, idx: number): boolean {
-    return this.pages.get(ramPage)?.entries[idx] !== undefined;
+    return this.pages[ramPage]?.entries[idx] !== undefined;
   }
 
   /** The decoded entry for the instruction word `insn` (shared by every place the word occurs;
@@ -84,10 +87,10 @@ export class Interpreter {
   }
 
   private pageCode(ramPage: number): PageCode {
-    let pc = this.pages.get(ramPage);
+    let pc = this.pages[ramPage];
     if (!pc) {
       pc = { entries: new Array(PAGE_SIZE / 4).fill(undefined), arrivals: new Int32Array(PAGE_SIZE / 4) };
-      this.pages.set(ramPage, pc);
+      this.pages[ramPage] = pc;
       this.cpu.mem.markCode(ramPage);
     }
     return pc;
