@@ -108,6 +108,17 @@ export class Memory {
     else { this.rTagLo.fill(-1); this.wTagLo.fill(-1); this.xTagLo.fill(-1); }
   }
 
+  /** Drops the entries of the lower half of the address space (VA bit 55 clear: TTBR0's region)
+   *  in every TLB set, keeping the upper half's. */
+  flushTlbLowerHalf(): void {
+    this.tlbStats.flushes++;
+    for (const t of this.tlbSets ?? [this.tlbArrays()]) {
+      for (const [tagLo, tagHi] of [[t[0], t[1]], [t[3], t[4]], [t[6], t[7]]]) {
+        for (let i = 0; i < TLB_SIZE; i++) if ((tagHi[i] & 0x00800000) === 0) tagLo[i] = -1;
+      }
+    }
+  }
+
   /** Makes TLB set `k` (0..sets-1) the one accesses use; the others keep their entries. */
   useTlb(k: number, sets = 2): void {
     if (!this.tlbSets) {
@@ -147,14 +158,20 @@ export class Memory {
     const st = this.tlbStats;
     if (access === Access.Read) st.readMisses++; else if (access === Access.Write) st.writeMisses++; else st.execMisses++;
     const base = this.translator.translate(vpn, hi, access, unpriv, lo);
-    if (unpriv || base >= this.ram.byteLength) return base;
+    if (base >= this.ram.byteLength) return base;
+    // An unprivileged access (LDTR/STTR: Linux's uaccess routines) is checked as EL0 would be:
+    // its translation belongs in the EL0 set (none without sets: nothing cached).
+    const el0 = unpriv ? this.tlbSets?.[0] : undefined;
+    if (unpriv && el0 === undefined) return base;
     const i = vpn & TLB_MASK;
     if (access === Access.Read) {
-      this.rTagLo[i] = vpn; this.rTagHi[i] = hi; this.rBase[i] = base;
+      const [tag, tagHi, b] = el0 ? [el0[0], el0[1], el0[2]] : [this.rTagLo, this.rTagHi, this.rBase];
+      tag[i] = vpn; tagHi[i] = hi; b[i] = base;
     } else if (access === Access.Write) {
       const page = base >>> PAGE_SHIFT;
       if (this.codePages[page]) { this.codePages[page] = 0; this.onCodeWrite(page); }
-      this.wTagLo[i] = vpn; this.wTagHi[i] = hi; this.wBase[i] = base;
+      const [tag, tagHi, b] = el0 ? [el0[3], el0[4], el0[5]] : [this.wTagLo, this.wTagHi, this.wBase];
+      tag[i] = vpn; tagHi[i] = hi; b[i] = base;
     } else {
       this.xTagLo[i] = vpn; this.xTagHi[i] = hi; this.xBase[i] = base;
     }
@@ -165,6 +182,9 @@ export class Memory {
     if (access === Access.Exec && !unpriv) {
       const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
       if (this.xTagLo[i] === vpn && this.xTagHi[i] === hi) return this.xBase[i] + (lo & (PAGE_SIZE - 1));
+    } else if (unpriv && this.tlbSets !== undefined) {
+      const t = this.tlbSets[0], vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, k = access === Access.Write ? 3 : 0;
+      if (t[k][i] === vpn && t[k + 1][i] === hi) return t[k + 2][i] + (lo & (PAGE_SIZE - 1));
     }
     return this.fill(lo, hi, access, unpriv) + (lo & (PAGE_SIZE - 1));
   }

@@ -153,6 +153,20 @@ export class SysEnv implements ExecEnv {
     this.updateFp(); // SCTLR.SA/SA0
     this.mmu.configure(this);
     this.mem.flushTlb();
+    this.mmu.highNonGlobal = false;
+  }
+
+  /** TTBR0_EL1 or TTBR1_EL1 was written (`was`: TTBR1's old value). A real TLB tags non-global
+   *  entries with their ASID and keeps global ones across an ASID switch; ours has no ASID tags,
+   *  so it drops the lower half's entries (TTBR0's region: non-global, as Linux maps user space)
+   *  and keeps the upper half's while they are all global and TTBR1's table base is unchanged —
+   *  Linux changes ASID through TTBR1 at every context switch, which emptied the whole TLB. */
+  tableBaseChanged(which: 0 | 1, was = 0n): void {
+    this.mmu.configure(this);
+    const baseMask = 0xfffffffffffen;   // BADDR; bits 63:48 are the ASID
+    if (which === 1 && (was & baseMask) !== (this.ttbr1 & baseMask)) { this.translationChanged(); return; }
+    if (this.mmu.highNonGlobal) { this.translationChanged(); return; }
+    this.mem.flushTlbLowerHalf();
   }
 
   // ----- exception entry

@@ -40,6 +40,9 @@ export class Mmu implements Translator {
   private paBits = PA_BITS;
   private h0: Half = { tsz: 64 - 48, granule: 12, epd: false, tbi: false, base: 0 };
   private h1: Half = { tsz: 64 - 48, granule: 12, epd: false, tbi: false, base: 0 };
+  /** A non-global (nG) page of the upper half (TTBR1) has been translated since the last full
+   *  flush: an ASID switch must then drop the whole TLB (see SysEnv.tableBaseChanged). */
+  highNonGlobal = false;
   /** MAIR_EL1's eight attribute bytes (decoded once, not per walk). */
   private mairAttr = new Array<number>(8).fill(0);
   /** 2^paBits: output addresses at or above it are address size faults. */
@@ -159,6 +162,7 @@ export class Mmu implements Translator {
       }
       if (!ok) return fail(FSC.permission(level), 'permission');
       const pa = oa + vaBits(vhi, vlo, 12, shift - 12) * 4096;   // the page within a block
+      if ((dlo & 0x800) !== 0 && (hi & 0x00800000) !== 0) this.highNonGlobal = true;
       return { fault: false, pa, attr: this.mairAttr[(dlo >>> 2) & 7], sh: (dlo >>> 8) & 3 };
     }
   }

@@ -174,8 +174,8 @@ export function writeSysreg(env: SysEnv, enc: number, v: bigint, pc: number): Af
     case R.SCTLR: env.sctlr = (v & SCTLR_MASK) | SCTLR_RES1; break;
     case R.ACTLR: env.actlr = v; return After.Nothing;
     case R.CPACR: env.cpacr = Number(v & 0x10300000n); env.updateFp(); return After.Nothing;
-    case R.TTBR0: env.ttbr0 = v; break;
-    case R.TTBR1: env.ttbr1 = v; break;
+    case R.TTBR0: env.ttbr0 = v; env.tableBaseChanged(0); return After.Refetch;
+    case R.TTBR1: { const was = env.ttbr1; env.ttbr1 = v; env.tableBaseChanged(1, was); return After.Refetch; }
     case R.TCR: env.tcr = v & 0x7fffffffbfn & ~(1n << 35n); break;
     case R.SPSR: env.spsr = Number(v & 0xf03003dfn) >>> 0; return After.Nothing;
     case R.ELR: env.elr = v; return After.Nothing;
