@@ -392,7 +392,6 @@ export class KCore {
     this.#inRun = true;
     try {
       cpu.pc = env.takeInterrupt(cpu.pc);
-      env.wfeCount = 0;
       for (;;) {
         const left = budget - (cpu.icount - start);
         if (left <= 0) return { reason: 'budget' };

@@ -71,7 +71,6 @@ class BareCpu implements SchedCpu {
   runSlice(budget: number): { ran: number; stop?: StopRun } {
     const v = this.v, cpu = v.cpu, env = v.env, start = cpu.icount;
     cpu.pc = env.takeInterrupt(cpu.pc);
-    env.wfeCount = 0;
     let stop: StopRun | undefined;
     for (;;) {
       const left = budget - (cpu.icount - start);

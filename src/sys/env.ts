@@ -76,8 +76,6 @@ export class SysEnv implements ExecEnv {
   /** CPACR_EL1.FPEN forbids FP/SIMD at the current EL (see fpaccess.ts). */
   fpTrap = true;
   state: RunState = 'running';
-  /** WFEs executed (the scheduler resets it per slice; kept for the hypervisor core's loop). */
-  wfeCount = 0;
   /** The Event Register (Arm ARM D1.16.1): set by SEV (any CPU), SEVL, a cleared exclusive
    *  monitor of a CPU waiting in WFE and the timer's event stream; WFE consumes it. */
   event = false;

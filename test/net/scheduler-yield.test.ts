@@ -11,7 +11,7 @@ interface Stub { m: Machine; irq: boolean; slices: number; onRun?: () => void }
 function stubMachine(state: 'running' | 'wfi', sliceMs: number): Stub {
   const s: Stub = { m: undefined as unknown as Machine, irq: false, slices: 0 };
   const cpu = { pc: 0, icount: 0, exclAddr: -1, exclSize: 0 };
-  const env = { state, wfeCount: 0, resumePc: 0, takeInterrupt: (pc: number) => pc };
+  const env = { state, resumePc: 0, takeInterrupt: (pc: number) => pc };
   const engine = {
     run: (n: number) => {
       const end = Date.now() + sliceMs;
