@@ -16,6 +16,9 @@ const PEER_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x99], PEER_IP = [10, 0, 0, 99];
 
 const SCRIPT = [
   'ip addr add 10.0.0.5/24 dev eth0 2>/dev/null; ip link set eth0 up',
+  // The kernel marks the link running (operstate up) from its linkwatch work, up to a second
+  // after the carrier comes: wait for it rather than race it.
+  'for i in $(seq 50); do [ "$(cat /sys/class/net/eth0/operstate)" = up ] && break; sleep 0.1; done',
   'echo "=== link"; ip link show',
   'echo "=== irq"; grep virtio /proc/interrupts',
   'echo "=== nc"; echo hi | nc -w 2 10.0.0.99 80; echo "nc done"',
