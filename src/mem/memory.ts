@@ -165,13 +165,13 @@ export class Memory {
     if (unpriv && el0 === undefined) return base;
     const i = vpn & TLB_MASK;
     if (access === Access.Read) {
-      const [tag, tagHi, b] = el0 ? [el0[0], el0[1], el0[2]] : [this.rTagLo, this.rTagHi, this.rBase];
-      tag[i] = vpn; tagHi[i] = hi; b[i] = base;
+      if (el0) { el0[0][i] = vpn; el0[1][i] = hi; el0[2][i] = base; }
+      else { this.rTagLo[i] = vpn; this.rTagHi[i] = hi; this.rBase[i] = base; }
     } else if (access === Access.Write) {
       const page = base >>> PAGE_SHIFT;
       if (this.codePages[page]) { this.codePages[page] = 0; this.onCodeWrite(page); }
-      const [tag, tagHi, b] = el0 ? [el0[3], el0[4], el0[5]] : [this.wTagLo, this.wTagHi, this.wBase];
-      tag[i] = vpn; tagHi[i] = hi; b[i] = base;
+      if (el0) { el0[3][i] = vpn; el0[4][i] = hi; el0[5][i] = base; }
+      else { this.wTagLo[i] = vpn; this.wTagHi[i] = hi; this.wBase[i] = base; }
     } else {
       this.xTagLo[i] = vpn; this.xTagHi[i] = hi; this.xBase[i] = base;
     }
