@@ -109,7 +109,7 @@ export class Interpreter {
   run(budget: number): number {
     const cpu = this.cpu;
     try {
-      return this.loop(cpu.pc, budget, NO_LIMIT);
+      return this.runProfiled(cpu.pc, budget, NO_LIMIT);
     } finally {
       cpu.pc = this.lastPc;
       cpu.icount += this.lastRan;
@@ -119,11 +119,7 @@ export class Interpreter {
   /** Runs up to `budget` instructions from `pc` for the JIT's cold tier: stops before a jump
    *  target that taken jumps have reached `hotLimit` times (stoppedHot). Leaves cpu.pc and
    *  cpu.icount alone: the caller accounts from lastPc and lastRan (also after StopRun). */
-  runProfiled(pc: number, budget: number, hotLimit: number): number {
-    return this.loop(pc, budget, hotLimit);
-  }
-
-  private loop(startPc: number, budget: number, hotLimit: number): number {
+  runProfiled(startPc: number, budget: number, hotLimit: number): number {
     const cpu = this.cpu, mem = cpu.mem;
     let pc = startPc;
     let n = budget;
