@@ -160,10 +160,10 @@ export class SysEnv implements ExecEnv {
    *  and keeps the upper half's while they are all global and TTBR1's table base is unchanged —
    *  Linux changes ASID through TTBR1 at every context switch, which emptied the whole TLB. */
   tableBaseChanged(which: 0 | 1, was = 0n): void {
-    this.mmu.configure(this);
     const baseMask = 0xfffffffffffen;   // BADDR; bits 63:48 are the ASID
-    if (which === 1 && (was & baseMask) !== (this.ttbr1 & baseMask)) { this.translationChanged(); return; }
-    if (this.mmu.highNonGlobal) { this.translationChanged(); return; }
+    const upperMoved = which === 1 && ((was ^ this.ttbr1) & baseMask) !== 0n;
+    if (upperMoved || this.mmu.highNonGlobal) { this.translationChanged(); return; }
+    this.mmu.configure(this);
     this.mem.flushTlbLowerHalf();
   }
 
