@@ -139,7 +139,7 @@ class Jit implements JitEngine {
             this.exception(x);
             continue;
           }
-          if (u === undefined) { prev = undefined; if (this.kernelTier) this.coldInterp(); else this.cold(); continue; }
+          if (u === undefined) { prev = undefined; this.runCold(); continue; }
           if (prev !== undefined && !prev.dead && prev.chainOut) {
             // Same page: valid as long as both units live. Across pages: only while the
             // translations seen in this generation of the exec cache hold.
@@ -150,7 +150,7 @@ class Jit implements JitEngine {
           // Its second page now translates elsewhere: run the code there cold (it recompiles).
           prev = undefined;
           try { this.find(); } catch (x) { this.exception(x); continue; }
-          this.cold();
+          this.runCold();
           continue;
         }
         pe = this.checker ? this.checker.run(u, ctx) : u.fn(cpu, ctx);
@@ -295,6 +295,11 @@ class Jit implements JitEngine {
       const u = cp.units[off >> 2];
       if (u !== undefined && u.pc === pc) return;
     }
+  }
+
+  /** Runs cold code from this.pc in the tier the guest's size calls for. */
+  private runCold(): void {
+    if (this.kernelTier) this.coldInterp(); else this.cold();
   }
 
   /** The cold tier of a kernel-sized guest: most of its code runs a few times, where going block
