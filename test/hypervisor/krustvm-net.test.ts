@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDtb } from '../../src/board/fdt.js';
 import { addRestrictedDmaPool, buildBoardDtb } from '../../src/board/pi4.js';
 import { ioWindowOf } from '../../hypervisor/host/vm-machine.js';
-import { bootVms, pingCounts, retry, seqFile, seqSha256, waitPing } from '../net-guest/run_vms.js';
+import { bootVms, pingCounts, receiveFile, retry, seqFile, seqSha256, waitPing } from '../net-guest/run_vms.js';
 
 const FILE_LINES = 20_000; // `seq 1 20000`: 108,894 bytes
 const FILE_BYTES = 108_894;
@@ -20,9 +20,7 @@ const serverScript = [
   dmesgPool,
   waitPing(B),
   `ping -c 3 ${B}`,
-  'timeout 300 nc -l -p 5001 > /tmp/r',
-  'echo "RECEIVED $(sha256sum < /tmp/r) $(wc -c < /tmp/r)"',
-  'timeout 300 nc -l -p 9 > /dev/null',
+  ...receiveFile,
 ].join('\n');
 const clientScript = [
   dmesgPool,

@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import { bootMain } from '../../src/machine/cli-boot.js';
 import type { Scheduler } from '../../src/machine/scheduler.js';
 import { hasTool, itWith } from '../util/tools.js';
-import { cmdAppend, markerStatus, pingCounts, retry, seqFile, seqSha256, startQemu, waitPing } from './run_vms.js';
+import { cmdAppend, markerStatus, pingCounts, receiveFile, retry, seqFile, seqSha256, startQemu, waitPing } from './run_vms.js';
 
 const K = '10.0.0.1', Q = '10.0.0.2';
 const FILE_LINES = 20_000; // 108,894 bytes
@@ -18,9 +18,7 @@ const FILE_LINES = 20_000; // 108,894 bytes
 const krustvmScript = [
   waitPing(Q, 120),
   `ping -c 3 ${Q}`,
-  'timeout 300 nc -l -p 5001 > /tmp/r',
-  'echo "RECEIVED $(sha256sum < /tmp/r) $(wc -c < /tmp/r)"',
-  'timeout 300 nc -l -p 9 > /dev/null',
+  ...receiveFile,
 ].join('\n');
 
 const qemuScript = [

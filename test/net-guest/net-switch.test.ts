@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasTool, itWith } from '../util/tools.js';
-import { bootVms, pingCounts, retry, seqFile, seqSha256, waitPing } from './run_vms.js';
+import { bootVms, pingCounts, receiveFile, retry, seqFile, seqSha256, waitPing } from './run_vms.js';
 
 const FILE_LINES = 50_000; // `seq 1 50000`: 288,894 bytes
 const A = '10.0.0.1', B = '10.0.0.2';
@@ -28,9 +28,7 @@ const serverScript = [
   `ip -4 -o addr show dev eth0 | awk '{print "ADDR " $4}'`,
   waitPing(B),
   `ping -c 3 ${B}`,
-  'timeout 300 nc -l -p 5001 > /tmp/r',
-  'echo "RECEIVED $(sha256sum < /tmp/r) $(wc -c < /tmp/r)"',
-  'timeout 300 nc -l -p 9 > /dev/null',
+  ...receiveFile,
 ].join('\n');
 
 /** B: pings A, sends the file, runs netperf against A's netserver, tells A it is done. */

@@ -87,6 +87,13 @@ export const retry = (cmd: string, tries = 60) =>
 /** The test file: `seq 1 N` (a newline after each number). The test knows its checksum without
  *  running the guest. */
 export const seqFile = (n: number) => `seq 1 ${n} > /tmp/f`;
+/** The receiving side of the file transfer the network tests make: take a stream on port 5001,
+ *  print "RECEIVED <sha256> <bytes>", then wait for the sender's "done" on port 9. */
+export const receiveFile = [
+  'timeout 300 nc -l -p 5001 > /tmp/r',
+  'echo "RECEIVED $(sha256sum < /tmp/r) $(wc -c < /tmp/r)"',
+  'timeout 300 nc -l -p 9 > /dev/null',
+];
 export function seqSha256(n: number): string {
   const h = createHash('sha256');
   for (let i = 1; i <= n; i++) h.update(`${i}\n`);
