@@ -3,6 +3,7 @@
 // the disassembler, the interpreter and the JIT are all built from these entries.
 import type { Builder, Val } from '../ir/ir.js';
 import type { Fields } from './pattern.js';
+import { fpTrapsPossible } from '../sys/fpaccess.js';
 
 /** Decoded operands. `s` ("shape") values are fixed per generated handler (width, opcode
  *  variant, condition…); `o` values are passed at run time (registers, immediates). */
@@ -25,4 +26,25 @@ export interface InsnDef {
   disasm(f: Fields, pc: number, insn: number): string;
   /** Ends a basic block (branches, exception generation). Inferred from `sem` when absent. */
   branch?: boolean;
+}
+
+/** `def` with a system-mode check in front of its semantics (one the pseudocode makes before the
+ *  instruction's own effects): where `applies` holds for a decoded instruction, and only once
+ *  system mode exists in the process (fpTrapsPossible), decode adds the shape value `key` and
+ *  sem then begins with `check`. User-mode IR stays as it was. */
+export function withSystemCheck(def: InsnDef, key: string, applies: (f: Fields, d: Decoded) => boolean,
+  check: (b: Builder, o: Record<string, Val>) => void): InsnDef {
+  const { decode, sem } = def;
+  return {
+    ...def,
+    decode(f, insn) {
+      const d = decode.call(def, f, insn);
+      if (d && fpTrapsPossible && applies(f, d)) d.s = { ...d.s, [key]: 1 };
+      return d;
+    },
+    sem(b, o, s) {
+      if (s[key]) check(b, o);
+      sem.call(def, b, o, s);
+    },
+  };
 }

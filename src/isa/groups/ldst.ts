@@ -5,8 +5,7 @@
 // the FP/SIMD access check (simd.ts), the decode adds `spc: 1` to the shape only when a
 // system-mode environment exists in the process and Rn = 31, and `sem` then begins with the
 // `ldst_sp_check` effect: Linux user mode and non-SP bases get exactly the entries' IR.
-import type { InsnDef } from '../table.js';
-import { fpTrapsPossible } from '../../sys/fpaccess.js';
+import { withSystemCheck, type InsnDef } from '../table.js';
 import { Kind } from './ldst_common.js';
 import { ldstSingle } from './ldst_single.js';
 import { ldstPair } from './ldst_pair.js';
@@ -18,19 +17,7 @@ export const SP_CHECK_SHAPE = 'spc';
 /** An entry whose SP-based forms check SP alignment first (prefetches do not: the pseudocode
  *  calls CheckSPAlignment only for memop != MemOp_PREFETCH). */
 export function withSpCheck(def: InsnDef): InsnDef {
-  const { decode, sem } = def;
-  return {
-    ...def,
-    decode(f, insn) {
-      const d = decode.call(def, f, insn);
-      if (d && fpTrapsPossible && f.Rn === 31 && d.s?.k !== Kind.Prefetch) d.s = { ...d.s, [SP_CHECK_SHAPE]: 1 };
-      return d;
-    },
-    sem(b, o, s) {
-      if (s[SP_CHECK_SHAPE]) b.effect('ldst_sp_check', b.x(o.n));
-      sem.call(def, b, o, s);
-    },
-  };
+  return withSystemCheck(def, SP_CHECK_SHAPE, (f, d) => f.Rn === 31 && d.s?.k !== Kind.Prefetch, (b, o) => b.effect('ldst_sp_check', b.x(o.n)));
 }
 
 export const ldst: InsnDef[] = [...ldstSingle, ...ldstPair, ...ldstExcl].map(withSpCheck);

@@ -6,8 +6,7 @@
 // `fp_check` effect, before any register, memory or FPSR effect, so a trapping instruction
 // leaves nothing behind in either engine. Without one (Linux user mode) the shape and the IR are
 // exactly those of the subgroup files: no cost at all.
-import type { InsnDef } from '../table.js';
-import { fpTrapsPossible } from '../../sys/fpaccess.js';
+import { withSystemCheck, type InsnDef } from '../table.js';
 import { simdLdst } from './simd_ldst.js';
 import { simdFp } from './simd_fp.js';
 import { simdSame } from './simd_same.js';
@@ -24,19 +23,7 @@ export const FP_CHECK_SHAPE = 'fpc';
 
 /** An entry with the FP/SIMD access check in front of its semantics. */
 export function withFpCheck(def: InsnDef): InsnDef {
-  const { decode, sem } = def;
-  return {
-    ...def,
-    decode(f, insn) {
-      const d = decode.call(def, f, insn);
-      if (d && fpTrapsPossible) d.s = { ...d.s, [FP_CHECK_SHAPE]: 1 };
-      return d;
-    },
-    sem(b, o, s) {
-      if (s[FP_CHECK_SHAPE]) b.effect('fp_check');
-      sem.call(def, b, o, s);
-    },
-  };
+  return withSystemCheck(def, FP_CHECK_SHAPE, () => true, (b) => b.effect('fp_check'));
 }
 
 // SIMD&FP loads and stores check SP alignment too (ldst.ts), after the access check: the
