@@ -65,6 +65,8 @@ export class Pl011 implements MmioDevice, Device {
   private ilpr = 0; private ibrd = 0; private fbrd = 0; private lcrh = 0;
   private cr = 0x300; private ifls = 0x12; private imsc = 0; private ris = 0; private dmacr = 0;
   private irqLevel = false;
+  /** The character being sent (reused: backends copy what they keep). */
+  private readonly txByte = new Uint8Array(1);
 
   constructor(opts: Pl011Options = {}) {
     this.irq = opts.irq ?? NO_IRQ;
@@ -144,7 +146,7 @@ export class Pl011 implements MmioDevice, Device {
   private transmit(ch: number): void {
     if ((this.cr & (CR_UARTEN | CR_TXE)) !== (CR_UARTEN | CR_TXE)) warnOnce('PL011: character sent while the UART or its transmitter is disabled (sent anyway)');
     if (this.cr & CR_LBE) { this.backlog.push(ch); this.refill(); }
-    else this.backend?.write(Uint8Array.of(ch));
+    else if (this.backend) { this.txByte[0] = ch; this.backend.write(this.txByte); }
     this.ris |= INT_TX;
     this.updateIrq();
   }

@@ -3,7 +3,8 @@
 
 export interface SerialBackend {
   /** Sends guest output to the host. Must not lose data: either write it out synchronously or
-   *  keep it until close(). */
+   *  keep it until close(). `data` is valid during the call only (the UART reuses its buffer):
+   *  copy what is kept. */
   write(data: Uint8Array): void;
   /** Registers the function that receives host input (null to stop), and the one told when the
    *  host sends a break (stdio: Ctrl-A b). */

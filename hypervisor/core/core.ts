@@ -770,6 +770,7 @@ export class KCore {
   /** A vCPU's MMIO port: each access becomes an MmioExit with nothing but that access. */
   #mmioPort(vm: Vm, v: Vcpu): MmioPort {
     const phys = this.physBytes, log = this.log, hooks = vm.cfg.hooks, vgic = this.#vgic;
+    const mmioExits = log.counter('exits: mmio'); // (a cell: no map update per exit)
     // The guest's access to its virtual CPU interface: no exit, unless it raised the vCPU's
     // maintenance interrupt (then a synchronous maintenance exit to the host).
     const afterGicv = () => { if (vgic.maintenance()) { log.count('exits: vgic maintenance'); hooks.maintenance?.(v.index); } };
@@ -791,10 +792,12 @@ export class KCore {
           return val;
         }
         const exit: MmioExit = { vcpu: v.index, ipa, size, isWrite: false, value: 0n };
-        log.count('exits: mmio');
+        mmioExits.n++;
         if (!hooks.mmio(exit)) return -1;
+        // Only the access's bytes of what the host put there reach the guest.
         const val = BigInt.asUintN(size * 8, typeof exit.value === 'bigint' ? exit.value : 0n);
-        if (size === 8) p.hi = Number(val >> 32n) | 0;
+        if (size !== 8) return Number(val);
+        p.hi = Number(val >> 32n) | 0;
         return Number(val & 0xffffffffn);
       },
       write(pa, size, lo, hi) {
@@ -806,8 +809,8 @@ export class KCore {
           afterGicv();
           return true;
         }
-        const value = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt.asUintN(size * 8, BigInt(lo >>> 0));
-        log.count('exits: mmio');
+        const value = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt(size === 4 ? lo >>> 0 : lo & (size === 1 ? 0xff : 0xffff));
+        mmioExits.n++;
         return hooks.mmio({ vcpu: v.index, ipa, size, isWrite: true, value });
       },
     };

@@ -17,7 +17,16 @@ export class CoreLog {
     this.entries.push({ code, reason });
   }
 
+  /** Counters kept in cells (counter()): hot paths count without a map update. */
+  private readonly cells = new Map<string, { n: number }>();
+
   count(what: string, n = 1): void { this.counters.set(what, (this.counters.get(what) ?? 0) + n); }
-  get(what: string): number { return this.counters.get(what) ?? 0; }
+  get(what: string): number { return (this.counters.get(what) ?? 0) + (this.cells.get(what)?.n ?? 0); }
+  /** The cell of counter `what` (`cell.n++` counts; get() adds it in). */
+  counter(what: string): { n: number } {
+    let c = this.cells.get(what);
+    if (!c) { c = { n: 0 }; this.cells.set(what, c); }
+    return c;
+  }
   last(): LogEntry | undefined { return this.entries[this.entries.length - 1]; }
 }

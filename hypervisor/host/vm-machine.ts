@@ -126,11 +126,13 @@ export class VmMachine {
           // access, what became pending goes into the LRs (KVM's fold at exit, flush at entry).
           if (kind === 'gicd') vgic?.fold(e.vcpu);
           let ok = true;
-          if (e.isWrite) ok = bus.write(e.ipa, e.size, Number(e.value & 0xffffffffn), e.vcpu, Number(e.value >> 32n));
+          const wide = e.size === 8;
+          // (The core gives a value of the access's size; below 8 bytes it fits a Number.)
+          if (e.isWrite) ok = bus.write(e.ipa, e.size, wide ? Number(e.value & 0xffffffffn) : Number(e.value), e.vcpu, wide ? Number(e.value >> 32n) : 0);
           else {
             const v = bus.read(e.ipa, e.size, e.vcpu);
             if (v === MMIO_ABORT) ok = false;
-            else e.value = e.size === 8 ? (BigInt(bus.hi >>> 0) << 32n) | BigInt(v >>> 0) : BigInt(v >>> 0);
+            else e.value = wide ? (BigInt(bus.hi >>> 0) << 32n) | BigInt(v >>> 0) : BigInt(v >>> 0);
           }
           vgic?.sync(e.vcpu);
           return ok;
@@ -196,8 +198,11 @@ export class VmMachine {
     const pfnOf = (gfn: number) => pages[gfn];
     const put = (ipa: number, data: Uint8Array): string | undefined => {
       for (let done = 0; done < data.length;) {
-        const a = ipa + done, n = Math.min(PAGE - (a % PAGE), data.length - done);
-        if (!this.#host.write(pfnOf(Math.floor(a / PAGE)) * PAGE + (a % PAGE), data.subarray(done, done + n))) return 'the host could not write an image page';
+        // One write per run of physically consecutive pages (all of it unless scattered).
+        const a = ipa + done, g = Math.floor(a / PAGE), pa = pfnOf(g) * PAGE + (a % PAGE);
+        let n = Math.min(PAGE - (a % PAGE), data.length - done);
+        for (let k = 1; done + n < data.length && pfnOf(g + k) === pfnOf(g) + k; k++) n = Math.min(n + PAGE, data.length - done);
+        if (!this.#host.write(pa, data.subarray(done, done + n))) return 'the host could not write an image page';
         done += n;
       }
       return undefined;

@@ -1,5 +1,5 @@
 // `krustvm keygen`, `krustvm sign` and `krustvm verify` as yargs command modules (registered by
-// src/cli/main.ts): secure VM boot's key and signature tools.
+// src/cli/cli.ts): secure VM boot's key and signature tools.
 //   krustvm keygen [-o DIR] [--name NAME] [--force]   DIR/NAME.key.pem (0600) + DIR/NAME.pub.pem
 //   krustvm sign IMAGE… --key NAME.key.pem [--addr ADDR|any] [--gunzip]   writes IMAGE.sig
 //   krustvm verify IMAGE… --public-key NAME.pub.pem [--addr ADDR]           checks IMAGE.sig

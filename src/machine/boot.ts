@@ -6,6 +6,7 @@ import * as zlib from 'node:zlib';
 import { Machine, type MachineOptions } from './machine.js';
 import { Scheduler } from './scheduler.js';
 import { LoadError, layout, parseKernel, writeLayout, type Layout } from './loader.js';
+import { INITRD_MAX_UNPACKED, KERNEL_MAX_UNPACKED, prefetched } from './prefetch.js';
 
 export interface BootFiles {
   kernel: string;
@@ -43,22 +44,26 @@ export function readInput(file: string, what: string): Uint8Array {
 }
 
 /** The kernel file's bytes; a gzip-compressed kernel (Image.gz, as QEMU also accepts) is
- *  decompressed. */
+ *  decompressed (or was already, by a prefetch: prefetch.ts). */
 export function readKernel(file: string): Uint8Array {
+  const ready = prefetched(file, KERNEL_MAX_UNPACKED);
+  if (ready) return ready;
   const b = readInput(file, 'kernel');
   if (b.length < 2 || b[0] !== 0x1f || b[1] !== 0x8b) return b;
   try {
-    return zlib.gunzipSync(b, { maxOutputLength: 512 * 2 ** 20 });
+    return zlib.gunzipSync(b, { maxOutputLength: KERNEL_MAX_UNPACKED });
   } catch (x) {
     throw new LoadError(`${file}: is gzip-compressed but does not decompress (${(x as Error).message}); the file is damaged`);
   }
 }
 
 function readInitrd(file: string, gunzip: boolean): Uint8Array {
+  const ready = gunzip ? prefetched(file, INITRD_MAX_UNPACKED) : undefined;
+  if (ready) return ready;
   const b = readInput(file, 'initrd');
   if (!gunzip || b.length < 2 || b[0] !== 0x1f || b[1] !== 0x8b) return b;
   try {
-    return zlib.gunzipSync(b, { maxOutputLength: 1024 * 2 ** 20 });
+    return zlib.gunzipSync(b, { maxOutputLength: INITRD_MAX_UNPACKED });
   } catch (x) {
     throw new LoadError(`${file}: is gzip-compressed but does not decompress (${(x as Error).message}); the file is damaged`);
   }

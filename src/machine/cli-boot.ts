@@ -1,4 +1,4 @@
-// `krustvm boot` and `krustvm dtb` as yargs command modules (registered by src/cli/main.ts).
+// `krustvm boot` and `krustvm dtb` as yargs command modules (registered by src/cli/cli.ts).
 //   krustvm boot [--kernel FILE] [--initrd FILE] [--append "…"] [--dtb FILE] [-m SIZE] [--smp N]
 //                [--serial stdio|file:PATH|none] [--engine jit|interp] [--icount] [--cmd 'CMD'] [--stats]
 // Without --kernel the bundled guest boots (guests/linux: Linux 6.1 + busybox initramfs, see
@@ -13,10 +13,12 @@ import type { Argv, CommandModule } from 'yargs';
 import { NullBackend, type SerialBackend } from '../../devices/serial/backend.js';
 import { StdioBackend } from '../../devices/serial/stdio.js';
 import { FileBackend } from '../../devices/serial/file.js';
+import { CoalescedSerial } from '../../devices/serial/coalesce.js';
 import { buildBoardDtb } from '../board/pi4.js';
 import { MAX_RAM } from './machine.js';
 import { LoadError } from './loader.js';
 import { bootLayout, bootRngSeed, planBoot } from './boot.js';
+import { prefetchesSettled } from './prefetch.js';
 import { BUNDLED_APPEND, BUNDLED_APPEND_CMD, ExitStatusMarker, bundledGuest, cmdBootargs } from './guest.js';
 import { multiVmOptions, runVms, type MultiVmArgs, type VmHooks } from './multi-vm.js';
 import { type NetArgs, netOptions, openNetArgs, parseNetArgs } from './net-args.js';
@@ -116,12 +118,14 @@ export async function bootMain(a: BootArgs): Promise<number> {
     const kernelAddr = a['kernel-addr'] !== undefined ? Number(a['kernel-addr']) : undefined;
     if (kernelAddr !== undefined && !(Number.isSafeInteger(kernelAddr) && kernelAddr >= 0 && kernelAddr % 4 === 0)) throw new UsageError(`--kernel-addr ${a['kernel-addr']}: give a 4-byte aligned address`);
     const netSpecs = parseNetArgs(a, (m) => new UsageError(m));
+    await prefetchesSettled(); // the bundled images, decompressed while krustvm loaded (prefetch.ts)
     const plan = planBoot({ kernel: a.kernel, initrd: a.initrd, dtb: a.dtb, append: a.append, kernelAddr, gunzipInitrd: bundled, virtioSlots: netSpecs.length, rngSeed: bootRngSeed(a.icount === true) }, ramBytes, cpus);
     if (a.dtb && (a.append !== undefined || a.initrd)) say('warning: with --dtb the given device tree is used unchanged (--append and --initrd are not written into it)');
     let quit = () => {};
     const s = a.serialBackend ? { backend: a.serialBackend, input: false } : serialBackend(a.serial ?? 'stdio', () => quit());
     const marker = a.cmd !== undefined ? new ExitStatusMarker(s.backend) : undefined;
-    const backend = marker ?? s.backend;
+    // One host write per event-loop turn, not per character (devices/serial/coalesce.ts).
+    const backend = new CoalescedSerial(marker ?? s.backend);
     const t0 = process.hrtime.bigint();
     const net = await openNetArgs(netSpecs, a, (m) => new UsageError(m)).catch(async (x) => { await backend.close(); throw x; });
     const { scheduler, statsLines } = bootForMode(a as ModeArgs, plan, { ramBytes, cpus, engine: a.engine ?? 'jit', icount: a.icount === true, serial: backend, nics: net?.nics, checkJit: a['check-jit'] === true }, s.input || net !== null);
