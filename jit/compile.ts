@@ -6,9 +6,10 @@
 //   function u_<pc>(cpu, ctx) {
 //     const R = cpu.R, M = cpu.mem;
 //     let x1l = R[2], x1h = R[3], …, zf = R[71];        // registers/flags the unit touches
+//     let v3_1 = cpu.V[13], v1d0 = cpu.VF64[2], …;      // V words reached through one view (vlocals.ts)
 //     let n = ctx.n, pc = 0, e = 0, s = -1, L = <entry>;
 //     try { X: for (;;) switch (L) { case 0: if (n < K) {…exit…} n -= K; …; L = 1; continue X; … } }
-//     catch (err) { pc = SP[s]; n += SN[s]; if (!SW[s]) {writeback} ctx.fault = err; P[0] = pc; return -1; }
+//     catch (err) { pc = SP[s]; n += SN[s]; if (SW[s] !== 1) {writeback X} if (!SW[s]) {writeback V} ctx.fault = err; P[0] = pc; return -1; }
 //     R[2] = x1l; …;  ctx.n = n; P[0] = pc; return e;     // P = ctx.pcOut: the pc stays unboxed
 //   }
 import type * as E from 'estree';
@@ -16,6 +17,7 @@ import { generate } from 'astring';
 import { assign, bin, constDecl, id, ifSt, index, litValue, logic, member, num, ret, type Expr, type St } from '../src/ir/estree.js';
 import { JitCodegen, UnitState, Unsupported, type JumpSink, type Site } from './jitcodegen.js';
 import { lazyFlags, removeDeadFlags } from './flags.js';
+import { VPlan } from './vlocals.js';
 import type { Block } from './translator.js';
 import type { Insn } from './insn.js';
 
@@ -118,6 +120,11 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     return lazyFlags(stmts, orig, (k) => condCode(insns[k]));
   });
   if (blockStmts.some((x) => x.lazy)) u.setLazy();
+  if (opts.regsInLocals) {
+    const plan = new VPlan();
+    blocks.forEach((b, bi) => b.insns.slice(0, b.jitLen).forEach((insn, ii) => plan.add(insn, blockStmts[bi].stmts[ii])));
+    u.vPlan = plan;
+  }
   const cases: E.SwitchCase[] = [];
   let tIdx = 0;
   blocks.forEach((b, bi) => {
@@ -180,14 +187,17 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
       const ex = (st as E.ExpressionStatement).expression as E.AssignmentExpression;
       return [(ex.left as E.Identifier).name, ex.right] as [string, Expr];
     }))] : []),
-    letDecl([['n', member(id('ctx'), 'n')], ['pc', num(0)], ['e', num(0)], ['s', num(-1)], ...(multi ? [['L', num(entryLabel)] as [string, Expr]] : [])]),
+    letDecl([['n', member(id('ctx'), 'n')], ['pc', num(0)], ['e', num(0)], ['s', num(-1)], ...(multi ? [['L', num(entryLabel)] as [string, Expr]] : []),
+      ...(u.vCalls.length ? [['vh', num(0)] as [string, Expr]] : [])]),
   ];
-  const wb = u.writebackStmts();
+  const wb = u.writebackStmts(), xwb = u.xWritebackStmts(), vwb = u.vWritebackExprs().map((x): St => ({ type: 'ExpressionStatement', expression: x }));
+  // SW[s]: 0 nothing handed over yet, 1 everything (state helper, exit), 2 the V locals only.
   const handler: St[] = [
     ifSt(bin('<', id('s'), num(0)), { type: 'ThrowStatement', argument: id('err') }),
     assign(id('pc'), index(id('SP'), id('s'))),
     assign(id('n'), index(id('SN'), id('s')), '+='),
-    ...(wb.length ? [ifSt(bin('===', index(id('SW'), id('s')), num(0)), blk(wb))] : []),
+    ...(xwb.length ? [ifSt(bin('!==', index(id('SW'), id('s')), num(1)), blk(xwb))] : []),
+    ...(vwb.length ? [ifSt(bin('===', index(id('SW'), id('s')), num(0)), blk(vwb))] : []),
     assign(member(id('ctx'), 'n'), id('n')),
     assign(member(id('ctx'), 'fault'), id('err')),
     assign(index(id('P'), num(0)), id('pc')),
@@ -216,7 +226,7 @@ function condCode(i: Insn): number | undefined {
 /** Site tables for the catch handler: pc, count adjustment, whether state was already written back. */
 export function siteTables(sites: Site[]): { SP: Float64Array; SN: Int32Array; SW: Uint8Array } {
   const SP = new Float64Array(sites.length), SN = new Int32Array(sites.length), SW = new Uint8Array(sites.length);
-  sites.forEach((s, i) => { SP[i] = s.pc; SN[i] = s.blockLen - s.insnIndex; SW[i] = s.wroteBack ? 1 : 0; });
+  sites.forEach((s, i) => { SP[i] = s.pc; SN[i] = s.blockLen - s.insnIndex; SW[i] = s.wroteBack ? 1 : s.vWroteBack ? 2 : 0; });
   return { SP, SN, SW };
 }
 

@@ -92,7 +92,7 @@ export function analyse(decoder: Decoder, word: number, pc: number): Insn | unde
 /** Arithmetic helpers: no state, never raise an exception. */
 export const PURE_HELPERS: ReadonlySet<string> = new Set([
   'mul_64', 'umulh_64', 'smulh_64', 'udiv_64', 'sdiv_64', 'clz_64', 'cls_32', 'cls_64', 'rbit_32', 'rbit_64',
-  'rev_32', 'rev_64', 'rev16_32', 'rev16_64', 'rev32_64', 'crc32', 'crc32c', 'fp_fma',
+  'rev_32', 'rev_64', 'rev16_32', 'rev16_64', 'rev32_64', 'crc32', 'crc32c',
 ]);
 /** Helpers that touch memory or the exclusive monitor but never the register file. */
 const NO_REGS = new Set(['exclMark', 'clrex', 'stxr', 'dczva']);
@@ -124,6 +124,17 @@ export function helperTouchesState(fn: string): boolean {
   }
   return r;
 }
+
+/** Whether a helper may read or write the V register file: every helper but the pure ones, the
+ *  memory-only ones, the JIT-internal ones and NO_V. Units keeping V words
+ *  in locals hand them over around such a call. Conservative: a helper that takes register
+ *  numbers may touch any register. */
+export function helperTouchesV(fn: string): boolean {
+  return !(PURE_HELPERS.has(fn) || NO_REGS.has(fn) || NO_V.has(fn) || fn.startsWith('$'));
+}
+/** FP/SIMD helpers that never look at the V registers: the FP access check (system mode puts it
+ *  before every FP/SIMD instruction) and the FPCR/FPSR moves. */
+const NO_V = new Set(['fp_check', 'sysFpcrGet', 'sysFpsrGet', 'sysFpcrSet', 'sysFpsrSet']);
 
 // ----- constant evaluation of IR values (branch targets, link values)
 type CV = number | bigint | undefined;

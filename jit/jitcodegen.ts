@@ -9,14 +9,21 @@ import { assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, litValue, 
 import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
 import { simplify } from './fold.js';
-import { helperTouchesState, PURE_HELPERS, type Insn } from './insn.js';
+import { ConstEval, helperTouchesState, helperTouchesV, PURE_HELPERS, type Insn } from './insn.js';
 import { LAZY_COND, LAZY_SET, LazyKind } from './flags.js';
+import { vLocal, type VKind, type VPlan } from './vlocals.js';
 
 /** Raised for an instruction the JIT cannot compile; it then runs in the interpreter. */
 export class Unsupported extends Error {}
 
 /** A place where an exception can be raised: the catch handler restores pc and the count. */
-export interface Site { pc: number; insnIndex: number; blockLen: number; wroteBack: boolean }
+export interface Site {
+  pc: number; insnIndex: number; blockLen: number;
+  /** Every local was handed over (a state helper or exit): the handler writes nothing back. */
+  wroteBack: boolean;
+  /** Only the V locals were handed over (a helper of the SIMD&FP families): X locals still are. */
+  vWroteBack?: boolean;
+}
 
 /** Value written into a setFlags component the block never observes (see flags.ts). */
 export const DEAD_FLAG = 0x7ead;
@@ -29,6 +36,8 @@ export const TLB_READ: [string, string][] = [['TRL', 'rTagLo'], ['TRH', 'rTagHi'
 export const TLB_WRITE: [string, string][] = [['TWL', 'wTagLo'], ['TWH', 'wTagHi'], ['TWB', 'wBase']];
 const MEM_SIZE: Record<string, number> = { r8: 1, r16: 2, r32: 4, r64: 8, w8: 1, w16: 2, w32: 4, w64: 8 };
 const lit = (v: boolean): Expr => ({ type: 'Literal', value: v });
+/** The cpu view a V local of each kind is loaded from and stored to. */
+const VIEW: Record<VKind, string> = { i: 'V', s: 'VF32', d: 'VF64' };
 const blockSt = (body: St[]): St => ({ type: 'BlockStatement', body });
 
 /** Local names of a register operand (2 × slot). */
@@ -57,6 +66,16 @@ export class UnitState {
   lazy = false;
   /** The lazy kind known statically at the current point of generation (-1: unknown). */
   flagKind = 0;
+  /** Which V words the unit keeps in locals (vlocals.ts); unset: all in memory. */
+  vPlan: VPlan | undefined;
+  /** V locals used: name → [kind, index in cpu.V / VF32 / VF64]. */
+  readonly vUsed = new Map<string, [VKind, number]>();
+  readonly vWritten = new Set<string>();
+  /** Calls of helpers that look at V registers but not at the general ones: filled once the
+   *  unit is generated as (V writeback, vh = call, V reload, vh), an expression, so that a call
+   *  in the slow arm of an orSlow stays in that arm. `regs`: only the locals of these registers
+   *  are handed over (the slow helper of an orSlow, which does the instruction its IR does). */
+  readonly vCalls: { q: E.SequenceExpression; regs?: ReadonlySet<number> }[] = [];
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
    *  the TLB inline (small units only: the inline code grows the function, and V8's optimising
    *  compile of a large unit then takes long enough to cost more than it saves). `inlineStores`:
@@ -83,8 +102,34 @@ export class UnitState {
     return n;
   }
 
-  /** Statements storing every written local back into cpu.R. */
-  writebackStmts(): St[] {
+  /** Whether the unit may keep V words in locals (decided before generation). */
+  vLocalsPlanned(): boolean { return this.regsInLocals && this.vPlan !== undefined && this.vPlan.any(); }
+  /** The local holding word `w` of the V file reached as `kind`, or undefined (memory). */
+  useV(w: number, kind: VKind): string | undefined {
+    if (!this.vLocalsPlanned() || this.vPlan!.kind(w) !== kind) return undefined;
+    const name = vLocal(w, kind);
+    if (!this.vUsed.has(name)) {
+      this.vUsed.set(name, [kind, kind === 'd' ? w >> 1 : w]);
+      if (kind === 'i') this.int32.add(name);
+    }
+    return name;
+  }
+  /** Expressions storing the written V locals (float ones only when no NaN: vlocals.ts). */
+  vWritebackExprs(regs?: ReadonlySet<number>): Expr[] {
+    return [...this.vWritten].sort().filter((name) => !regs || regs.has(vRegOf(this.vUsed.get(name)!))).map((name) => {
+      const [kind, k] = this.vUsed.get(name)!;
+      const st = assign(index(member(id('cpu'), VIEW[kind]), num(k)), id(name)) as E.ExpressionStatement;
+      return kind === 'i' ? st.expression : logic('&&', bin('===', id(name), id(name)), st.expression);
+    });
+  }
+  vLoadExprs(regs?: ReadonlySet<number>): Expr[] {
+    return [...this.vUsed].filter(([, u]) => !regs || regs.has(vRegOf(u))).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([name, [kind, k]]) =>
+      (assign(id(name), index(member(id('cpu'), VIEW[kind]), num(k))) as E.ExpressionStatement).expression);
+  }
+  /** Statements storing every written local back into cpu.R (and the V file). */
+  writebackStmts(): St[] { return [...this.xWritebackStmts(), ...this.vWritebackExprs().map(exprSt)]; }
+  /** The writeback of general registers and flags alone. */
+  xWritebackStmts(): St[] {
     const out: St[] = [];
     if (this.regsInLocals) {
       for (const s of [...this.regsWritten].sort((a, b) => a - b)) {
@@ -123,6 +168,7 @@ export class UnitState {
     }
     for (const f of FLAGS) if (this.flagsUsed.has(f)) out.push(assign(id(flagLocal(f)), index(id('R'), num(FLAG_INDEX[f]))));
     if (this.lazy) for (const n of ['fk', ...LAZY_LOCALS]) out.push(assign(id(n), num(0)));
+    out.push(...this.vLoadExprs().map(exprSt));
     return out;
   }
   /** Fills the placeholders once every register the unit touches is known. */
@@ -131,6 +177,12 @@ export class UnitState {
     for (const b of this.writebacks) b.body = wb;
     const tl = this.tlbLoadStmts();
     for (const b of this.reloads) b.body = [...ld, ...tl];
+    for (const { q, regs } of this.vCalls) {
+      const vwb = this.vWritebackExprs(regs), vld = this.vLoadExprs(regs);
+      const callE = q.expressions[0];
+      q.expressions = vwb.length + vld.length === 0 ? [callE]
+        : [...vwb, (assign(id('vh'), callE as Expr) as E.ExpressionStatement).expression, ...vld, id('vh')];
+    }
   }
 }
 
@@ -146,6 +198,7 @@ export class JitCodegen extends InsnCodegen {
   private copyFlags: boolean[] = [];
   private site = -1;
   private siteWroteBack = false;
+  private siteVWroteBack = false;
 
   constructor(
     private readonly u: UnitState,
@@ -159,6 +212,14 @@ export class JitCodegen extends InsnCodegen {
   /** Generates the instruction (its IR possibly rewritten by the flag pass) into `this.out`. */
   generate(stmts: Stmt[]): void {
     this.planCopies(stmts);
+    if (this.u.vLocalsPlanned()) {
+      this.vClobbered = vWordsWritten(stmts, this.insn);
+      this.vRegs = vRegsAccessed(stmts, this.insn);
+      // An orSlow helper does the whole instruction instead of its IR (src/ir/ir.ts), so it
+      // touches the registers the IR touches; a helper also called otherwise gets everything.
+      this.orSlowFns = new Set(stmts.flatMap((x) => (x.k === 'orSlow' ? [x.fn] : [])));
+      for (const x of stmts) if ((x.k === 'effect' || x.k === 'exit') || (x.k === 'let' && x.node.k === 'call')) this.orSlowFns.delete(x.k === 'let' ? (x.node as { fn: string }).fn : x.fn);
+    }
     this.pairWanted = hasAccessPair(stmts);
     this.compile(stmts, this.insn.names, false);
   }
@@ -235,12 +296,83 @@ export class JitCodegen extends InsnCodegen {
     }
   }
 
+  // ----- V registers: words the plan keeps in locals (vlocals.ts), the rest through cpu.V…
+  /** The word index a literal cpu.V / VF32 / VF64 slot names (VF64 lane j: word 2j). */
+  private vWord(slot: E.MemberExpression, lg: 0 | 2 | 3): number | undefined {
+    const k = litValue(slot.property as Expr);
+    if (k === undefined) {
+      if (this.u.vLocalsPlanned()) throw new Unsupported('V register operand not constant');
+      return undefined;
+    }
+    return lg === 3 ? 2 * k : k;
+  }
+  private vLocalOf(slot: E.MemberExpression, lg: 0 | 2 | 3): string | undefined {
+    const w = this.vWord(slot, lg);
+    return w === undefined ? undefined : this.u.useV(w, lg === 0 ? 'i' : lg === 2 ? 's' : 'd');
+  }
+  // A read is a snapshot (a const copy, free in optimised code): the instruction may write the
+  // word before it uses the value it read (ADD v4.2d, v4.2d, … reads word 0 again for the carry).
+  // Only where the instruction may change the word: it writes it, or calls a helper (that
+  // reloads the locals).
+  private vClobbered: Set<number> | 'all' | undefined;
+  /** V registers the instruction's IR reads or writes, and the helpers of its orSlow statements. */
+  private vRegs: Set<number> = new Set();
+  private orSlowFns: Set<string> = new Set();
+  private vRead(name: string, w: number): Expr {
+    const c = this.vClobbered;
+    return c === 'all' || c?.has(w) ? this.copy(id(name)) : id(name);
+  }
+  protected override readV(r: Val, i: number): Expr {
+    const slot = this.vSlot(r, i);
+    const name = this.vLocalOf(slot, 0);
+    return name ? this.vRead(name, this.vWord(slot, 0)!) : super.readV(r, i);
+  }
+  protected override readVF(r: Val, i: number, lg: 2 | 3): Expr {
+    const slot = this.vfSlot(r, i, lg);
+    const name = this.vLocalOf(slot, lg);
+    return name ? this.vRead(name, this.vWord(slot, lg)!) : super.readVF(r, i, lg);
+  }
+  protected override writeV(r: Val, i: number, v: Expr): void {
+    const name = this.vLocalOf(this.vSlot(r, i), 0);
+    if (!name) { super.writeV(r, i, v); return; }
+    this.u.vWritten.add(name);
+    // The typed array would wrap a value to int32; the local must hold what it would.
+    this.out.push(assign(id(name), simplify(bin('|', v, num(0)), this.u.int32)));
+  }
+  protected override writeVF(r: Val, i: number, lg: 2 | 3, v: Expr): void {
+    const name = this.vLocalOf(this.vfSlot(r, i, lg), lg);
+    if (!name) { super.writeVF(r, i, lg, v); return; }
+    this.u.vWritten.add(name);
+    // A single lane holds what a Float32Array store would keep.
+    this.out.push(assign(id(name), lg === 2 && !this.isF32(v) ? call(member(id('Math'), 'fround'), [v]) : v));
+  }
+  /** Whether `e` certainly holds a float32 value (so Math.fround of it is itself). */
+  private isF32(e: Expr, depth = 0): boolean {
+    if (depth > 8) return false;
+    switch (e.type) {
+      case 'Identifier': {
+        const init = this.inits.get(e.name);
+        return init !== undefined ? this.isF32(init, depth + 1) : this.u.vUsed.get(e.name)?.[0] === 's';
+      }
+      case 'MemberExpression': return e.object.type === 'MemberExpression' && e.object.property.type === 'Identifier' && e.object.property.name === 'VF32';
+      case 'UnaryExpression': return e.operator === '-' && this.isF32(e.argument as Expr, depth + 1);
+      case 'CallExpression': {
+        const c = e.callee;
+        if (c.type !== 'MemberExpression' || c.object.type !== 'Identifier' || c.object.name !== 'Math' || c.property.type !== 'Identifier') return false;
+        if (c.property.name === 'fround') return true;
+        return (c.property.name === 'max' || c.property.name === 'min') && e.arguments.every((a) => this.isF32(a as Expr, depth + 1));
+      }
+      default: return false;
+    }
+  }
+
   // ----- exceptions: sites, helpers, memory
-  private mark(wroteBack: boolean): void {
-    if (this.site >= 0 && this.siteWroteBack === wroteBack) return;
+  private mark(wroteBack: boolean, vWroteBack = false): void {
+    if (this.site >= 0 && this.siteWroteBack === wroteBack && this.siteVWroteBack === vWroteBack) return;
     this.site = this.u.sites.length;
     this.siteWroteBack = wroteBack;
-    this.u.sites.push({ pc: this.insn.pc, insnIndex: this.insnIndex, blockLen: this.blockLen, wroteBack });
+    this.siteVWroteBack = vWroteBack;
+    this.u.sites.push({ pc: this.insn.pc, insnIndex: this.insnIndex, blockLen: this.blockLen, wroteBack, vWroteBack });
     this.out.push(assign(id('s'), num(this.site)));
   }
   private writeback(): void {
@@ -260,7 +392,17 @@ export class JitCodegen extends InsnCodegen {
     if (fn === LAZY_COND) return this.fresh(this.lazyCond(litValue(args[0])!));
     if (fn === 'mul_64') return this.mul64(args);
     if (PURE_HELPERS.has(fn)) return super.helper(fn, args);
-    if (!helperTouchesState(fn)) { this.mark(false); return super.helper(fn, args); }
+    if (!helperTouchesState(fn)) {
+      if (!helperTouchesV(fn) || !this.u.vLocalsPlanned()) { this.mark(false); return super.helper(fn, args); }
+      // Hands the V locals over and takes them back around the call (UnitState.finish). Only
+      // those of the instruction's registers for an orSlow helper: such a site keeps SW = 0,
+      // the other locals are still to be written back at a fault (these FP helpers raise none).
+      const regs = this.orSlowFns.has(fn) ? this.vRegs : undefined;
+      this.mark(false, regs === undefined);
+      const q: E.SequenceExpression = { type: 'SequenceExpression', expressions: [super.helper(fn, args)] };
+      this.u.vCalls.push({ q, regs });
+      return q;
+    }
     // The helper may read or change guest registers: hand them over, take them back.
     this.writeback();
     this.mark(true);
@@ -415,6 +557,7 @@ export class JitCodegen extends InsnCodegen {
   private copy(e: Expr): Expr {
     const name = `${this.prefix}c${this.tmpCount()}`;
     this.out.push(constDecl(name, e));
+    this.inits.set(name, e);
     if (e.type === 'Identifier' && this.u.int32.has(e.name)) this.u.int32.add(name);
     return id(name);
   }
@@ -496,6 +639,39 @@ function isInt32Init(e: Expr, names: ReadonlySet<string>): boolean {
     default: return e.type === 'Literal' && typeof e.value === 'number' && (e.value | 0) === e.value;
   }
 }
+
+/** Words of the V file an instruction writes (a double lane: both words), or 'all' when it calls a
+ *  helper that may change V registers. */
+function vWordsWritten(stmts: Stmt[], insn: Insn): Set<number> | 'all' {
+  const out = new Set<number>();
+  let ev: ConstEval | undefined;
+  for (const s of stmts) {
+    // (An orSlow helper runs in the slow arm, after which nothing of the instruction reads.)
+    if (s.k === 'effect' || s.k === 'exit') { if (helperTouchesV(s.fn)) return 'all'; continue; }
+    if (s.k === 'let' && s.node.k === 'call') { if (helperTouchesV(s.node.fn)) return 'all'; continue; }
+    if (s.k !== 'setV' && s.k !== 'setVF') continue;
+    ev ??= new ConstEval(stmts, insn.ops, insn.pc);
+    const r = ev.value(s.r);
+    if (typeof r !== 'number') return 'all';
+    if (s.k === 'setVF' && s.lg === 3) { out.add(r * 4 + 2 * s.i); out.add(r * 4 + 2 * s.i + 1); } else out.add(r * 4 + s.i);
+  }
+  return out;
+}
+
+/** V registers an instruction's IR reads or writes (every one: 0..31 when one is not constant). */
+function vRegsAccessed(stmts: Stmt[], insn: Insn): Set<number> {
+  const out = new Set<number>();
+  const ev = new ConstEval(stmts, insn.ops, insn.pc);
+  for (const s of stmts) {
+    const r = s.k === 'setV' || s.k === 'setVF' ? s.r : s.k === 'let' && (s.node.k === 'getV' || s.node.k === 'getVF') ? s.node.r : undefined;
+    if (!r) continue;
+    const k = ev.value(r);
+    if (typeof k !== 'number') { for (let i = 0; i < 32; i++) out.add(i); break; }
+    out.add(k);
+  }
+  return out;
+}
+const vRegOf = ([kind, k]: [VKind, number]): number => (kind === 'd' ? k >> 1 : k >> 2);
 
 /** The values a statement reads. */
 export function stmtOperands(s: Stmt): Val[] {

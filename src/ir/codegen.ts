@@ -91,6 +91,11 @@ export class InsnCodegen {
     const base = k !== undefined ? num((k << sh) + i) : i ? bin('+', bin('<<', re, num(sh)), num(i)) : bin('<<', re, num(sh));
     return index(member(id('cpu'), lg === 3 ? 'VF64' : 'VF32'), base);
   }
+  // V register accesses (the JIT keeps some words in unit locals instead).
+  protected readV(r: Val, i: number): Expr { return this.fresh(this.vSlot(r, i)); }
+  protected writeV(r: Val, i: number, v: Expr): void { this.out.push(assign(this.vSlot(r, i), v)); }
+  protected readVF(r: Val, i: number, lg: 2 | 3): Expr { return this.fresh(this.vfSlot(r, i, lg)); }
+  protected writeVF(r: Val, i: number, lg: 2 | 3, v: Expr): void { this.out.push(assign(this.vfSlot(r, i, lg), v)); }
   private get(v: Val): CgVal {
     const x = this.vals.get(v.id);
     if (x === undefined) throw new Error(`codegen: value ${v.id} used before definition`);
@@ -122,8 +127,8 @@ export class InsnCodegen {
           break;
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
-        case 'setV': this.out.push(assign(this.vSlot(s.r, s.i), this.e(s.v))); break;
-        case 'setVF': this.out.push(assign(this.vfSlot(s.r, s.i, s.lg), this.e(s.v))); break;
+        case 'setV': this.writeV(s.r, s.i, this.e(s.v)); break;
+        case 'setVF': this.writeVF(s.r, s.i, s.lg, this.e(s.v)); break;
         case 'orSlow': {
           // if (ok) { the rest of the instruction } else { helper }: the helper call is built
           // first, so whatever it records (the JIT's fault site) comes before the branch.
@@ -201,8 +206,8 @@ export class InsnCodegen {
         if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah]);
         return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
-      case 'getV': return this.fresh(this.vSlot(n.r, n.i));
-      case 'getVF': return this.fresh(this.vfSlot(n.r, n.i, n.lg));
+      case 'getV': return this.readV(n.r, n.i);
+      case 'getVF': return this.readVF(n.r, n.i, n.lg);
       case 'fconst': return num(n.x);
       case 'fbin':
         if (n.op === 'fmax' || n.op === 'fmin') return this.fresh(call(member(id('Math'), n.op === 'fmax' ? 'max' : 'min'), [this.e(n.a), this.e(n.b)]));

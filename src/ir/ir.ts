@@ -182,6 +182,8 @@ export class Builder {
   // --- float lanes (f64 values; see the header)
   /** Lane i of V[r] as a double: single (lg 2, exact widening) or double (lg 3). */
   vLaneF(r: Val, i: number, lg: 2 | 3): Val { return this.def('f64', { k: 'getVF', r, i, lg }); }
+  /** Writes a float lane. `v` must never be a NaN (NaN bits move through the int view): the JIT
+   *  relies on it to keep float lanes in locals (jit/vlocals.ts). */
   setVLaneF(r: Val, i: number, lg: 2 | 3, v: Val): void {
     if (v.ty !== 'f64') throw new Error(`ir: setVLaneF of ${v.ty}`);
     this.stmts.push({ k: 'setVF', r, i, lg, v });
