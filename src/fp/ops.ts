@@ -210,14 +210,6 @@ function fma32(x: number, y: number, c: number, ctx: FPCtx): number {
   return z;
 }
 
-const NO_FLAGS: FPCtx = { fpcr: 0, fpsr: 0 };
-/** RN(x×y + c) for single (lg 2; operands single values) or double (lg 3) when the double-based
- *  algorithm above decides it, else NaN. Inexact is not reported: the IR fast paths that call it
- *  (src/isa/groups/simd_fpir.ts) run only with FPSR.IXC already set, and check the result's range. */
-export function fusedRN(lg: number, x: number, y: number, c: number): number {
-  return lg === 3 ? fma64(x, y, c, NO_FLAGS) : fma32(x, y, c, NO_FLAGS);
-}
-
 /** FMAX/FMIN (num = false) and FMAXNM/FMINNM (num = true). */
 export function minMax(ctx: FPCtx, lg: number, S: Lanes, n: number, m: number, D: Lanes, d: number, max: boolean, num: boolean): void {
   setBits(D, lg, d, fpMinMax(fmtLg(lg), getBits(S, lg, n), getBits(S, lg, m), ctx, max, num));

@@ -8,7 +8,7 @@ import { rz, wz } from '../../cpu/state.js';
 import { CONDS, xz } from '../fmt.js';
 import { FPCR_FZ } from '../../fp/fpcr.js';
 import { sreg, vGet32, vGet64, vSetScalar } from './simd_common.js';
-import { fpArith, fpFastMode, fpFma, fpMinMaxIR, fpNormal, fpResultOk, setScalarF, type FastOp } from './simd_fpir.js';
+import { fpArith, fpFastFpcr, fpFastMode, fpFma, fpIxcSet, fpMinMaxIR, fpNormal, fpResultOk, setScalarF, type FastOp } from './simd_fpir.js';
 
 /** ftype → log2 bytes: 00 single, 01 double, 11 half, 10 unallocated (-1). */
 export const ftypeLg = (t: number) => [2, 3, -1, 1][t];
@@ -246,9 +246,8 @@ export const simdFp: InsnDef[] = [
       let a = b.vLaneF(o.a, 0, lg), x = b.vLaneF(o.n, 0, lg);
       if (s.negA) a = b.fun('fneg', a);
       if (s.negN) x = b.fun('fneg', x);
-      const [r, exact] = fpFma(b, lg, x, b.vLaneF(o.m, 0, lg), a);
-      let ok = b.and(fpFastMode(b), fpNormal(b, r, lg, false));
-      if (exact) ok = b.and(ok, exact);
+      const { r, ok: right, exact } = fpFma(b, lg, x, b.vLaneF(o.m, 0, lg), a);
+      const ok = b.and(b.and(fpFastFpcr(b), b.or(fpIxcSet(b), exact)), right);
       b.orSlow(ok, 'fp_madd', b.c32(s.lg), b.c32(s.negA), b.c32(s.negN), o.d, o.n, o.m, o.a);
       setScalarF(b, o.d, lg, r);
     },

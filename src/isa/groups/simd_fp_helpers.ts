@@ -3,7 +3,7 @@
 // to the IR (i64 as lo + cpu.hi), NZCV as a 4-bit value the IR unpacks.
 import type { Cpu } from '../../cpu/state.js';
 import { FPCR_FZ, IXC, RM, fpcrRounding } from '../../fp/fpcr.js';
-import { arith, mulAdd, minMax, compare, getBits, setBits, fmtLg, fusedRN, Op2, type Lanes } from '../../fp/ops.js';
+import { arith, mulAdd, minMax, compare, getBits, setBits, fmtLg, Op2, type Lanes } from '../../fp/ops.js';
 import { fpConvert, fpRoundInt, fpToFixed, fixedToFp } from '../../fp/convert.js';
 
 const TWO32 = 4294967296;
@@ -162,8 +162,6 @@ export const fpHelpers = {
   fp_toint(cpu: Cpu, lg: number, rm: number, u: number, M: number, fbits: number, n: number): number {
     return toInt(cpu, lg, cpu, at(n, lg), rm as RM, u, M, fbits);
   },
-  /** Pure: the fused x×y + c of the IR fast paths (simd_fpir.ts), or NaN when undecided. */
-  fp_fma(_cpu: Cpu, lg: number, x: number, y: number, c: number): number { return fusedRN(lg, x, y, c); },
   fp_fromint(cpu: Cpu, lg: number, u: number, fbits: number, d: number, lo: number, hi: number): void {
     fromInt(cpu, lg, u, fbits, lo, hi, cpu, at(d, lg));
     zeroAbove(cpu, lg, d);

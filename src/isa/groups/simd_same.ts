@@ -5,7 +5,7 @@
 import type { InsnDef, Decoded } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { arr, vreg, SC, vElem, packElems, vSetWords } from './simd_common.js';
-import { fpArith, fpFastMode, fpFma, fpMinMaxIR, fpNormal, fpResultOk, type FastOp } from './simd_fpir.js';
+import { fpArith, fpFastFpcr, fpFastMode, fpFma, fpIxcSet, fpMinMaxIR, fpResultOk, type FastOp } from './simd_fpir.js';
 
 /** Size rules: all (64-bit elements need Q=1), n64 (no 64-bit elements), hs (16/32-bit only),
  *  b (bytes only). Scalar: d (64-bit only), all, hs. */
@@ -130,18 +130,21 @@ const FAST_FP3: Record<number, FastOp | 'fmla' | 'fmls' | 'fmax' | 'fmin'> = {
 export function fpSameIR(b: Builder, op: FastOp | 'fmla' | 'fmls' | 'fmax' | 'fmin', lg: 2 | 3, count: number, d: Val, n: Val, m: Val, q: number,
   slowFn: string, slowArgs: Val[], mIdx?: number): void {
   // min/max are exact and raise no flag on non-NaN operands: they need no rounding mode or IXC.
-  let ok = op === 'fmax' || op === 'fmin' ? b.bool(1) : fpFastMode(b);
+  // FMLA/FMLS: also with FPSR.IXC clear when every lane is exact (see fpFma).
+  const fused = op === 'fmla' || op === 'fmls';
+  let ok = op === 'fmax' || op === 'fmin' ? b.bool(1) : fused ? fpFastFpcr(b) : fpFastMode(b);
+  let allExact = b.bool(1);
   const rs: Val[] = [];
   const yElem = mIdx !== undefined ? b.vLaneF(m, mIdx, lg) : undefined;
   for (let i = 0; i < count; i++) {
     const x = b.vLaneF(n, i, lg), y = yElem ?? b.vLaneF(m, i, lg);
     let r: Val;
     // FMLS: FPMulAdd(d, FPNeg(n), m); the negation of a NaN does not matter (the guard fails).
-    if (op === 'fmla' || op === 'fmls') {
-      const [f, exact] = fpFma(b, lg, op === 'fmls' ? b.fun('fneg', x) : x, y, b.vLaneF(d, i, lg));
-      r = f;
-      if (exact) ok = b.and(ok, exact);
-      ok = b.and(ok, fpNormal(b, r, lg, false));
+    if (fused) {
+      const f = fpFma(b, lg, op === 'fmls' ? b.fun('fneg', x) : x, y, b.vLaneF(d, i, lg));
+      r = f.r;
+      ok = b.and(ok, f.ok);
+      allExact = b.and(allExact, f.exact);
     } else if (op === 'fmax' || op === 'fmin') { // FMAX/FMIN, FMAXNM/FMINNM: exact, no flag (no NaN)
       const [f, fine] = fpMinMaxIR(b, op === 'fmax', x, y);
       r = f;
@@ -152,6 +155,7 @@ export function fpSameIR(b: Builder, op: FastOp | 'fmla' | 'fmls' | 'fmax' | 'fm
     }
     rs.push(r);
   }
+  if (fused) ok = b.and(ok, b.or(fpIxcSet(b), allExact));
   b.orSlow(ok, slowFn, ...slowArgs);
   rs.forEach((r, i) => b.setVLaneF(d, i, lg, r));
   const zero = b.c32(0);
