@@ -201,6 +201,20 @@ export class GenericTimer implements Device {
     return next + s.voff;
   }
 
+  /** The enabled timers' state, for a diagnostic line: `cpu0.virt ctl=1 fires-in=…|fired out=1`. */
+  describe(): string {
+    const now = this.counter(), parts: string[] = [];
+    for (let c = 0; c < this.cpus; c++) {
+      for (const k of TIMER_KINDS) {
+        const t = this.st[c].t[k];
+        if (!(t.ctl & CTL_ENABLE)) continue;
+        const left = t.cval - this.countFor(c, k, now);
+        parts.push(`cpu${c}.${k} ctl=${t.ctl} ${left > 0n ? `fires-in=${left}` : 'fired'} out=${t.out ? 1 : 0}`);
+      }
+    }
+    return parts.length ? parts.join(', ') : 'no timer enabled';
+  }
+
   /** Whether a timer's interrupt output is asserted (tests, debug). */
   output(cpu: number, k: TimerKind): boolean { return this.st[cpu].t[k].out; }
 

@@ -216,7 +216,7 @@ export class Scheduler {
       m.timer.update();
       return undefined;
     }
-    if (!this.inputPossible) return this.result('stuck', 1, 'every CPU waits for an interrupt or event (WFI/WFE) and no timer or input can raise one');
+    if (!this.inputPossible) return this.result('stuck', 1, `every CPU waits for an interrupt or event (WFI/WFE) and no timer or input can raise one (timers: ${m.timer.describe()})`);
     await this.sleep(1000);
     return undefined;
   }

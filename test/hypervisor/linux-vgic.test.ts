@@ -30,7 +30,7 @@ describe.runIf(bundledGuest() !== undefined)('Linux in krustvm mode with the vGI
   for (const engine of ['jit', 'interp'] as const) {
     it(`interrupt counts advance, sleep 1 takes ~1 s, no GICC exits (${engine})`, async () => {
       const r = await boot(engine);
-      expect(r.status).toBe(0);
+      expect(r.status, `${r.stats}\n${r.out.slice(-1500)}`).toBe(0);
       const timer = [...r.out.matchAll(/^\s*\d+:\s+(\d+)\s+GIC-0\s+27 Level\s+arch_timer/gm)].map((m) => Number(m[1]));
       expect(timer.length).toBe(2);
       expect(timer[1]).toBeGreaterThan(timer[0]);
