@@ -9,9 +9,9 @@ import { assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, litValue, 
 import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
 import { simplify } from './fold.js';
-import { ConstEval, helperTouchesState, helperTouchesV, PURE_HELPERS, type Insn } from './insn.js';
+import { helperTouchesState, helperTouchesV, PURE_HELPERS, type Insn } from './insn.js';
 import { LAZY_COND, LAZY_SET, LazyKind } from './flags.js';
-import { vLocal, type VKind, type VPlan } from './vlocals.js';
+import { helperCalled, vAccesses, vLocal, type VKind, type VPlan } from './vlocals.js';
 
 /** Raised for an instruction the JIT cannot compile; it then runs in the interpreter. */
 export class Unsupported extends Error {}
@@ -218,7 +218,7 @@ export class JitCodegen extends InsnCodegen {
       // An orSlow helper does the whole instruction instead of its IR (src/ir/ir.ts), so it
       // touches the registers the IR touches; a helper also called otherwise gets everything.
       this.orSlowFns = new Set(stmts.flatMap((x) => (x.k === 'orSlow' ? [x.fn] : [])));
-      for (const x of stmts) if ((x.k === 'effect' || x.k === 'exit') || (x.k === 'let' && x.node.k === 'call')) this.orSlowFns.delete(x.k === 'let' ? (x.node as { fn: string }).fn : x.fn);
+      for (const x of stmts) { const fn = helperCalled(x); if (fn !== undefined) this.orSlowFns.delete(fn); }
     }
     this.pairWanted = hasAccessPair(stmts);
     this.compile(stmts, this.insn.names, false);
@@ -641,33 +641,26 @@ function isInt32Init(e: Expr, names: ReadonlySet<string>): boolean {
 }
 
 /** Words of the V file an instruction writes (a double lane: both words), or 'all' when it calls a
- *  helper that may change V registers. */
+ *  helper that may change V registers. (An orSlow helper runs in the slow arm, after which
+ *  nothing of the instruction reads: not counted.) */
 function vWordsWritten(stmts: Stmt[], insn: Insn): Set<number> | 'all' {
+  if (stmts.some((s) => { const fn = helperCalled(s); return fn !== undefined && helperTouchesV(fn); })) return 'all';
   const out = new Set<number>();
-  let ev: ConstEval | undefined;
-  for (const s of stmts) {
-    // (An orSlow helper runs in the slow arm, after which nothing of the instruction reads.)
-    if (s.k === 'effect' || s.k === 'exit') { if (helperTouchesV(s.fn)) return 'all'; continue; }
-    if (s.k === 'let' && s.node.k === 'call') { if (helperTouchesV(s.node.fn)) return 'all'; continue; }
-    if (s.k !== 'setV' && s.k !== 'setVF') continue;
-    ev ??= new ConstEval(stmts, insn.ops, insn.pc);
-    const r = ev.value(s.r);
-    if (typeof r !== 'number') return 'all';
-    if (s.k === 'setVF' && s.lg === 3) { out.add(r * 4 + 2 * s.i); out.add(r * 4 + 2 * s.i + 1); } else out.add(r * 4 + s.i);
+  for (const a of vAccesses(stmts, insn, false)) {
+    if (!a.write) continue;
+    if (a.r === undefined) return 'all';
+    if (a.lg === 3) { out.add(a.r * 4 + 2 * a.i); out.add(a.r * 4 + 2 * a.i + 1); } else out.add(a.r * 4 + a.i);
   }
   return out;
 }
 
-/** V registers an instruction's IR reads or writes (every one: 0..31 when one is not constant). */
+/** V registers an instruction's IR reads or writes, dead reads included: an orSlow helper doing
+ *  the whole instruction reads its operands (every register when one is not constant). */
 function vRegsAccessed(stmts: Stmt[], insn: Insn): Set<number> {
   const out = new Set<number>();
-  const ev = new ConstEval(stmts, insn.ops, insn.pc);
-  for (const s of stmts) {
-    const r = s.k === 'setV' || s.k === 'setVF' ? s.r : s.k === 'let' && (s.node.k === 'getV' || s.node.k === 'getVF') ? s.node.r : undefined;
-    if (!r) continue;
-    const k = ev.value(r);
-    if (typeof k !== 'number') { for (let i = 0; i < 32; i++) out.add(i); break; }
-    out.add(k);
+  for (const a of vAccesses(stmts, insn, false)) {
+    if (a.r === undefined) { for (let i = 0; i < 32; i++) out.add(i); break; }
+    out.add(a.r);
   }
   return out;
 }

@@ -40,25 +40,14 @@ export class VPlan {
   /** Records the V accesses of one instruction's IR (dead reads are not emitted: not counted). */
   add(insn: Insn, stmts: Stmt[]): void {
     for (const s of stmts) {
-      const fn = s.k === 'effect' || s.k === 'exit' ? s.fn : s.k === 'let' && s.node.k === 'call' ? s.node.fn : undefined;
+      const fn = helperCalled(s);
       if (fn !== undefined && helperTouchesV(fn)) this.fullCalls++;
     }
-    if (!stmts.some((s) => s.k === 'setV' || s.k === 'setVF' || (s.k === 'let' && (s.node.k === 'getV' || s.node.k === 'getVF')))) return;
-    const ev = new ConstEval(stmts, insn.ops, insn.pc);
-    const live = liveValues(stmts);
-    const note = (rv: Parameters<ConstEval['value']>[0], i: number, lg: 0 | 2 | 3) => {
-      const r = ev.value(rv);
-      if (typeof r !== 'number' || r < 0 || r > 31) { this.unknown = true; return; }
-      if (lg === 3) { this.views[r * 4 + 2 * i] |= F64; this.views[r * 4 + 2 * i + 1] |= F64; }
-      else this.views[r * 4 + i] |= lg === 2 ? F32 : INT;
-    };
-    for (const s of stmts) {
-      if (s.k === 'setV') note(s.r, s.i, 0);
-      else if (s.k === 'setVF') note(s.r, s.i, s.lg);
-      else if (s.k === 'let' && live.has(s.v.id)) {
-        if (s.node.k === 'getV') note(s.node.r, s.node.i, 0);
-        else if (s.node.k === 'getVF') note(s.node.r, s.node.i, s.node.lg);
-      }
+    for (const a of vAccesses(stmts, insn, true)) {
+      const r = a.r;
+      if (r === undefined) { this.unknown = true; continue; }
+      if (a.lg === 3) { this.views[r * 4 + 2 * a.i] |= F64; this.views[r * 4 + 2 * a.i + 1] |= F64; }
+      else this.views[r * 4 + a.i] |= a.lg === 2 ? F32 : INT;
     }
   }
 
@@ -85,4 +74,33 @@ export class VPlan {
       default: return undefined;
     }
   }
+}
+
+/** The helper a statement calls (effect, exit or a call value), if any. */
+export function helperCalled(s: Stmt): string | undefined {
+  return s.k === 'effect' || s.k === 'exit' ? s.fn : s.k === 'let' && s.node.k === 'call' ? s.node.fn : undefined;
+}
+
+/** One V register access of an instruction's IR: register (undefined: not a constant 0..31),
+ *  word or lane index, view (0 int32 word, 2 single lane, 3 double lane), whether it writes. */
+export interface VAccess { r: number | undefined; i: number; lg: 0 | 2 | 3; write: boolean }
+
+/** The V accesses of one instruction's IR, in order; `liveOnly`: without reads whose value is
+ *  dead (the generated code drops them). */
+export function vAccesses(stmts: Stmt[], insn: Insn, liveOnly: boolean): VAccess[] {
+  const out: VAccess[] = [];
+  let ev: ConstEval | undefined;
+  const live = liveOnly ? liveValues(stmts) : undefined;
+  const reg = (rv: Parameters<ConstEval['value']>[0]) => {
+    const r = (ev ??= new ConstEval(stmts, insn.ops, insn.pc)).value(rv);
+    return typeof r === 'number' && r >= 0 && r <= 31 ? r : undefined;
+  };
+  for (const s of stmts) {
+    if (s.k === 'setV') out.push({ r: reg(s.r), i: s.i, lg: 0, write: true });
+    else if (s.k === 'setVF') out.push({ r: reg(s.r), i: s.i, lg: s.lg, write: true });
+    else if (s.k === 'let' && (s.node.k === 'getV' || s.node.k === 'getVF') && (!live || live.has(s.v.id))) {
+      out.push({ r: reg(s.node.r), i: s.node.i, lg: s.node.k === 'getVF' ? s.node.lg : 0, write: false });
+    }
+  }
+  return out;
 }
