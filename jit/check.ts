@@ -116,7 +116,7 @@ export class JitChecker {
     const off = mem.addrOf(pc | 0, Math.floor(pc / TWO32) | 0, Access.Exec);
     const e = this.interp.decodeWord(mem.dv.getUint32(off, true));
     PC[0] = pc;
-    return e.h(this.cpu, e.o) === 0 ? pc + 4 : PC[0];
+    return e.h(this.cpu, e) === 0 ? pc + 4 : PC[0];
   }
 
   /** The log stores go to while `logged` runs (undefined otherwise). */

@@ -353,7 +353,7 @@ class Jit implements JitEngine {
       for (let i = 0; i < entries.length && n > 0; i++) {
         const e = entries[i];
         PC[0] = pc;
-        const jumped = e.h(cpu, e.o);
+        const jumped = e.h(cpu, e);
         n--;
         if (jumped !== 0) { pc = PC[0]; break; }
         pc += 4;

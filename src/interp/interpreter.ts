@@ -11,16 +11,14 @@ import { compileFieldHandler, OPERAND_FIELDS, PC, type FieldHandler, type FieldO
 const NO_EXTRA: number[] = [];
 
 /** A decoded instruction word: its handler and its run-time operands, which it holds itself
- *  in fields (`o` is the entry itself: `e.h(cpu, e.o)` and `e.h(cpu, e)` are the same call). */
+ *  in fields: the handler is called as `e.h(cpu, e)`. */
 export class Entry implements FieldOperands {
   a0: number; a1: number; a2: number; a3: number; a4: number; a5: number; a6: number; a7: number;
   x: number[];
-  readonly o: FieldOperands;
   constructor(readonly h: FieldHandler, ops: number[], readonly insn: number, readonly name: string) {
     this.a0 = ops[0] ?? 0; this.a1 = ops[1] ?? 0; this.a2 = ops[2] ?? 0; this.a3 = ops[3] ?? 0;
     this.a4 = ops[4] ?? 0; this.a5 = ops[5] ?? 0; this.a6 = ops[6] ?? 0; this.a7 = ops[7] ?? 0;
     this.x = ops.length > OPERAND_FIELDS ? ops.slice(OPERAND_FIELDS) : NO_EXTRA;
-    this.o = this;
   }
 }
 

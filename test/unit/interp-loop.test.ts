@@ -106,7 +106,7 @@ describe('field-operand handlers', () => {
         if (variant === 0) (h as (c: Cpu, o: number[]) => number)(cpu, Object.values(ops));
         else {
           const e = new Entry(h as never, Object.values(ops), 0, 'T');
-          e.h(cpu, e.o);
+          e.h(cpu, e);
         }
         return cpu.getX(0);
       });
