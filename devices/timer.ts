@@ -218,15 +218,17 @@ export class GenericTimer implements Device {
   /** Whether a timer's interrupt output is asserted (tests, debug). */
   output(cpu: number, k: TimerKind): boolean { return this.st[cpu].t[k].out; }
 
-  /** The next moment an enabled, unmasked timer whose condition is not yet met will fire, so a
-   *  run loop whose CPUs all wait (WFI) knows how long it may sleep or skip; null if none. */
+  /** The next moment an enabled, unmasked timer whose output is not yet asserted will fire, so a
+   *  run loop whose CPUs all wait (WFI) knows how long it may sleep or skip; null if none.
+   *  A timer whose condition came true after the last update() (on the wall clock, time moves
+   *  between calls) is a deadline due now (wait 0), not an asserted output: skipping it would
+   *  leave neither an interrupt nor a deadline, and an idle machine would look stuck. */
   nextDeadline(): Deadline | null {
-    const now = this.counter();
     let best: Deadline | null = null;
     for (let c = 0; c < this.cpus; c++) {
       for (const k of TIMER_KINDS) {
         const t = this.st[c].t[k];
-        if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) !== CTL_ENABLE || this.istatus(c, k, now)) continue;
+        if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) !== CTL_ENABLE || t.out) continue;
         // The physical count at which the condition becomes true.
         const at = k === 'virt' ? t.cval + this.st[c].voff : t.cval;
         if (at > U64) continue; // wraps past 2^64: never, for practical purposes

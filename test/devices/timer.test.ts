@@ -190,6 +190,23 @@ describe('time sources and deadlines', () => {
     expect(timer.nextDeadline()!.timer).toBe('phys');
   });
 
+  it('nextDeadline: a timer whose condition came true after the last update() is due now, not lost', () => {
+    // On the wall clock time moves between update() and nextDeadline(); a timer crossing its
+    // compare value in between was once neither an asserted output nor a deadline, and an
+    // idle Linux guest in `sleep 1` ended as 'stuck' (about 1 run in 300).
+    let ns = 0n;
+    const timer = new GenericTimer({ cpus: 1, clock: new WallClock(PI4_CNTFRQ, () => ns) });
+    timer.write(0, R.CNTV_CVAL_EL0, 54_000n); timer.write(0, R.CNTV_CTL_EL0, 1n); // fires at 1 ms
+    ns = 999_000n; timer.update();
+    expect(timer.output(0, 'virt')).toBe(false);
+    ns = 1_000_001n;                                           // crosses before the next update()
+    const d = timer.nextDeadline();
+    expect(d && [d.timer, d.wait]).toEqual(['virt', 0]);
+    timer.update();
+    expect(timer.output(0, 'virt')).toBe(true);
+    expect(timer.nextDeadline()).toBeNull();                   // asserted: an interrupt, not a deadline
+  });
+
   it('icount runs are deterministic', () => {
     const run = () => {
       const { clock, timer, line } = setup(1);
