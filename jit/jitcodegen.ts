@@ -339,31 +339,12 @@ export class JitCodegen extends InsnCodegen {
     // The typed array would wrap a value to int32; the local must hold what it would.
     this.out.push(assign(id(name), simplify(bin('|', v, num(0)), this.u.int32)));
   }
-  protected override writeVF(r: Val, i: number, lg: 2 | 3, v: Expr): void {
+  protected override writeVF(r: Val, i: number, lg: 2 | 3, v: Expr, single: boolean): void {
     const name = this.vLocalOf(this.vfSlot(r, i, lg), lg);
-    if (!name) { super.writeVF(r, i, lg, v); return; }
+    if (!name) { super.writeVF(r, i, lg, v, single); return; }
     this.u.vWritten.add(name);
     // A single lane holds what a Float32Array store would keep.
-    this.out.push(assign(id(name), lg === 2 && !this.isF32(v) ? call(member(id('Math'), 'fround'), [v]) : v));
-  }
-  /** Whether `e` certainly holds a float32 value (so Math.fround of it is itself). */
-  private isF32(e: Expr, depth = 0): boolean {
-    if (depth > 8) return false;
-    switch (e.type) {
-      case 'Identifier': {
-        const init = this.inits.get(e.name);
-        return init !== undefined ? this.isF32(init, depth + 1) : this.u.vUsed.get(e.name)?.[0] === 's';
-      }
-      case 'MemberExpression': return e.object.type === 'MemberExpression' && e.object.property.type === 'Identifier' && e.object.property.name === 'VF32';
-      case 'UnaryExpression': return e.operator === '-' && this.isF32(e.argument as Expr, depth + 1);
-      case 'CallExpression': {
-        const c = e.callee;
-        if (c.type !== 'MemberExpression' || c.object.type !== 'Identifier' || c.object.name !== 'Math' || c.property.type !== 'Identifier') return false;
-        if (c.property.name === 'fround') return true;
-        return (c.property.name === 'max' || c.property.name === 'min') && e.arguments.every((a) => this.isF32(a as Expr, depth + 1));
-      }
-      default: return false;
-    }
+    this.out.push(assign(id(name), lg === 2 && !single ? call(member(id('Math'), 'fround'), [v]) : v));
   }
 
   // ----- exceptions: sites, helpers, memory

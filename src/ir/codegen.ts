@@ -95,7 +95,8 @@ export class InsnCodegen {
   protected readV(r: Val, i: number): Expr { return this.fresh(this.vSlot(r, i)); }
   protected writeV(r: Val, i: number, v: Expr): void { this.out.push(assign(this.vSlot(r, i), v)); }
   protected readVF(r: Val, i: number, lg: 2 | 3): Expr { return this.fresh(this.vfSlot(r, i, lg)); }
-  protected writeVF(r: Val, i: number, lg: 2 | 3, v: Expr): void { this.out.push(assign(this.vfSlot(r, i, lg), v)); }
+  /** `single`: the IR proved v a float32 already (see singleValues). */
+  protected writeVF(r: Val, i: number, lg: 2 | 3, v: Expr, _single: boolean): void { this.out.push(assign(this.vfSlot(r, i, lg), v)); }
   private get(v: Val): CgVal {
     const x = this.vals.get(v.id);
     if (x === undefined) throw new Error(`codegen: value ${v.id} used before definition`);
@@ -108,6 +109,7 @@ export class InsnCodegen {
   /** Compiles one instruction's IR (dead pure values dropped). `names` orders the operands. */
   compile(stmts: Stmt[], names: string[], fallthrough = true): void {
     const live = liveValues(stmts);
+    let singles: Set<number> | undefined;
     const top = this.out;
     let ended = false;
     for (const s of stmts) {
@@ -128,7 +130,7 @@ export class InsnCodegen {
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
         case 'setV': this.writeV(s.r, s.i, this.e(s.v)); break;
-        case 'setVF': this.writeVF(s.r, s.i, s.lg, this.e(s.v)); break;
+        case 'setVF': this.writeVF(s.r, s.i, s.lg, this.e(s.v), s.lg === 2 && (singles ??= singleValues(stmts)).has(s.v.id)); break;
         case 'orSlow': {
           // if (ok) { the rest of the instruction } else { helper }: the helper call is built
           // first, so whatever it records (the JIT's fault site) comes before the branch.
@@ -394,6 +396,25 @@ export class InsnCodegen {
 
 function memName(rw: 'r' | 'w', size: number, unpriv?: boolean): string {
   return `${unpriv ? 'u' : ''}${rw}${size * 8}`;
+}
+
+/** Ids of the f64 values that certainly hold a float32 (so rounding them to single is a no-op):
+ *  single lanes, `fround` results, and what negation, |x|, min/max and select keep of them. */
+export function singleValues(stmts: Stmt[]): Set<number> {
+  const single = new Set<number>();
+  const is = (v: Val) => single.has(v.id);
+  for (const s of stmts) {
+    if (s.k !== 'let' || s.v.ty !== 'f64') continue;
+    const n = s.node;
+    const yes = n.k === 'getVF' ? n.lg === 2
+      : n.k === 'fconst' ? Math.fround(n.x) === n.x || Number.isNaN(n.x)
+      : n.k === 'fun' ? n.op === 'fround' || ((n.op === 'fneg' || n.op === 'fabs') && is(n.a))
+      : n.k === 'fbin' ? (n.op === 'fmax' || n.op === 'fmin') && is(n.a) && is(n.b)
+      : n.k === 'select' ? is(n.a) && is(n.b)
+      : false;
+    if (yes) single.add(s.v.id);
+  }
+  return single;
 }
 
 /** Ids of values that reach an effect; pure values that do not are dropped. */
