@@ -76,6 +76,13 @@ export class UnitState {
    *  in the slow arm of an orSlow stays in that arm. `regs`: only the locals of these registers
    *  are handed over (the slow helper of an orSlow, which does the instruction its IR does). */
   readonly vCalls: { q: E.SequenceExpression; regs?: ReadonlySet<number> }[] = [];
+  /** Double lanes (index into VF64) of V words in memory that an inline 8-byte load of this
+   *  block wrote, as the RAM offset of that load (−1 on a TLB miss): a read of the lane as a
+   *  double reads guest RAM there instead (see JitCodegen.readVF). Emptied at every block
+   *  start, store and helper call. */
+  readonly laneLoads = new Map<number, Expr>();
+  /** Loads whose low word went to the even word of a lane, awaiting the high word. */
+  readonly laneLoadLo = new Map<number, { a: Expr; hi: string }>();
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
    *  the TLB inline (small units only: the inline code grows the function, and V8's optimising
    *  compile of a large unit then takes long enough to cost more than it saves). `inlineStores`:
@@ -211,6 +218,8 @@ export class JitCodegen extends InsnCodegen {
 
   /** Generates the instruction (its IR possibly rewritten by the flag pass) into `this.out`. */
   generate(stmts: Stmt[]): void {
+    if (this.insnIndex === 0) this.forgetLaneLoads();   // a new block: another JS scope
+    this.topOut = this.out;
     this.planCopies(stmts);
     if (this.u.vLocalsPlanned()) {
       this.vClobbered = vWordsWritten(stmts, this.insn);
@@ -330,21 +339,64 @@ export class JitCodegen extends InsnCodegen {
   protected override readVF(r: Val, i: number, lg: 2 | 3): Expr {
     const slot = this.vfSlot(r, i, lg);
     const name = this.vLocalOf(slot, lg);
-    return name ? this.vRead(name, this.vWord(slot, lg)!) : super.readVF(r, i, lg);
+    if (name) return this.vRead(name, this.vWord(slot, lg)!);
+    const w = this.vWord(slot, lg), a = lg === 3 && w !== undefined ? this.u.laneLoads.get(w >> 1) : undefined;
+    // The lane's two words were just stored from a load: reading them back as one double
+    // cannot be store-forwarded (two 4-byte stores, one 8-byte load) and stalls; the same
+    // bytes in guest RAM, unchanged since (no store or helper in between), are read instead.
+    if (a) return this.fresh(cond(bin('>=', a, num(0)), call(member(id('DV'), 'getFloat64'), [a, lit(true)]), slot));
+    return super.readVF(r, i, lg);
   }
   protected override writeV(r: Val, i: number, v: Expr): void {
-    const name = this.vLocalOf(this.vSlot(r, i), 0);
+    const slot = this.vSlot(r, i);
+    this.noteLaneWrite(this.vWord(slot, 0), v);
+    const name = this.vLocalOf(slot, 0);
     if (!name) { super.writeV(r, i, v); return; }
     this.u.vWritten.add(name);
     // The typed array would wrap a value to int32; the local must hold what it would.
     this.out.push(assign(id(name), simplify(bin('|', v, num(0)), this.u.int32)));
   }
   protected override writeVF(r: Val, i: number, lg: 2 | 3, v: Expr, single: boolean): void {
+    const w = this.vWord(this.vfSlot(r, i, lg), lg);
+    if (w !== undefined) { this.u.laneLoads.delete(w >> 1); this.u.laneLoadLo.delete(w >> 1); }
     const name = this.vLocalOf(this.vfSlot(r, i, lg), lg);
     if (!name) { super.writeVF(r, i, lg, v, single); return; }
     this.u.vWritten.add(name);
     // A single lane holds what a Float32Array store would keep.
     this.out.push(assign(id(name), lg === 2 && !single ? call(member(id('Math'), 'fround'), [v]) : v));
+  }
+
+  // ----- double lanes loaded from RAM (UnitState.laneLoads)
+  /** This instruction's top-level statement list: code nested in an orSlow arm is another
+   *  scope (its temporaries are not visible to later instructions). */
+  private topOut: St[] = [];
+  /** Inline 8-byte loads of this instruction at its top level: low-word local → RAM offset and
+   *  high-word local. */
+  private loads64 = new Map<string, { a: Expr; hi: string }>();
+  private forgetLaneLoads(): void { this.u.laneLoads.clear(); this.u.laneLoadLo.clear(); }
+  /** The local a word value was copied from (`x | 0`, `x >>> 0 | 0` change no int32). */
+  private wordSource(e: Expr): string | undefined {
+    for (let depth = 0; depth < 4 && e.type === 'Identifier'; depth++) {
+      const init = this.inits.get(e.name);
+      if (!init || init.type !== 'BinaryExpression' || init.operator !== '|' || litValue(init.right as Expr) !== 0) return e.name;
+      const x = init.left as Expr;
+      e = x.type === 'BinaryExpression' && x.operator === '>>>' && litValue(x.right as Expr) === 0 ? x.left as Expr : x;
+    }
+    return e.type === 'Identifier' ? e.name : undefined;
+  }
+  /** Word `w` of the V file gets `v`: the lane it belongs to is loaded from RAM once its low
+   *  word and then its high word come from the same inline load; anything else forgets it. */
+  private noteLaneWrite(w: number | undefined, v: Expr): void {
+    if (w === undefined) return;
+    const lane = w >> 1, src = this.out === this.topOut ? this.wordSource(v) : undefined;
+    this.u.laneLoads.delete(lane);
+    const lo = this.u.laneLoadLo.get(lane);
+    this.u.laneLoadLo.delete(lane);
+    if (src === undefined) return;
+    if ((w & 1) === 0) {
+      const load = this.loads64.get(src);
+      if (load) this.u.laneLoadLo.set(lane, load);
+    } else if (lo && lo.hi === src) this.u.laneLoads.set(lane, lo.a);
   }
 
   // ----- exceptions: sites, helpers, memory
@@ -369,6 +421,7 @@ export class JitCodegen extends InsnCodegen {
 
   override helper(fn: string, args: Expr[]): Expr {
     this.lastAccess = undefined;
+    if (!PURE_HELPERS.has(fn) && fn !== LAZY_SET && fn !== LAZY_COND && fn !== 'mul_64') this.forgetLaneLoads();
     if (fn === LAZY_SET) return this.lazySet(args);
     if (fn === LAZY_COND) return this.fresh(this.lazyCond(litValue(args[0])!));
     if (fn === 'mul_64') return this.mul64(args);
@@ -422,9 +475,11 @@ export class JitCodegen extends InsnCodegen {
     const hit = bin('>=', a, num(0));
     const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
     const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
+    if (this.out === this.topOut && lo.type === 'Identifier' && hi.type === 'Identifier' && a.type === 'Identifier') this.loads64.set(lo.name, { a, hi: hi.name });
     return [lo, hi];
   }
   protected override memWrite(fn: string, args: Expr[]): void {
+    this.forgetLaneLoads();
     this.mark(false);
     const size = MEM_SIZE[fn];
     if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) { this.lastAccess = undefined; super.memWrite(fn, args); return; }
