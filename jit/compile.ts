@@ -1,7 +1,9 @@
 // Region → one JS function. Blocks become the cases of `X: for (;;) switch (L) { … }` (or plain
 // code when the region is a single block), so a guest loop is a JS loop that V8 optimises as one
 // function. Every block starts with the budget check (and, past the entry, whether the unit was
-// dropped because its page was written), so the instruction count stays exact.
+// dropped because its page was written), so the instruction count stays exact. compileBounded
+// keeps a unit's source under UNIT_SIZE_MAX (V8's limit for optimising a function), testing the
+// TLB inline in as many of its hottest blocks as fit, or has the engine select a smaller region.
 //
 //   function u_<pc>(cpu, ctx) {
 //     const R = cpu.R, M = cpu.mem;
@@ -23,9 +25,19 @@ import type { Insn } from './insn.js';
 
 export const enum ExitKind { Budget = 0, Static = 1, Call = 2, Indirect = 3, Ret = 4, Helper = 5 }
 export const EXIT_FAULT = -1;
-/** Units up to this many instructions test the TLB inline (measured: fib +11%; a 293-instruction
- *  fft region lost 15%, its optimising compile taking several hundred ms longer). */
-export const INLINE_MEMORY_MAX_INSNS = 64;
+/** V8 never optimises a function whose bytecode is over 61440 bytes (--max-optimized-bytecode-size):
+ *  such a unit stays in the bytecode interpreter, about 2.5x slower. On the units of the benchmark
+ *  guests (node 20, `--print-bytecode`) the bytecode was 0.84–0.96 bytes per non-blank character
+ *  of the generated source (`unitSize`), so a unit is kept to UNIT_SIZE_MAX of those: at most
+ *  ~50,000 bytes of bytecode, a margin for other shapes of code. */
+export const UNIT_SIZE_MAX = 52_000;
+/** In the kernel tier, only units up to this many instructions test the TLB inline. A Linux boot
+ *  ran 0.9 s (30%) longer with inline tests in its few large hot units: their miss paths first ran
+ *  after V8 had optimised the unit (deopts for "insufficient type feedback for call"), and its two
+ *  hottest units were optimised 21 times instead of 13. */
+export const KERNEL_INLINE_MEMORY_MAX_INSNS = 64;
+/** The bound in force (tests lower it to make small guests hit it). */
+export const unitLimits = { sizeMax: UNIT_SIZE_MAX };
 
 export interface ExitInfo { kind: ExitKind; target: number | undefined; from: number }
 
@@ -35,6 +47,12 @@ export interface CompileOptions {
   noInlineStores?: boolean;
   /** Guest disassembly as comments (for --jit-dump and --check-jit reports). */
   disasm?: (insn: Insn) => string;
+  /** Whether the loads and stores of block `i` of the region test the TLB inline (default: all);
+   *  otherwise they call the Memory accessors, which is smaller code. */
+  inlineMemory?: (i: number) => boolean;
+  /** compileBounded: regions of more instructions call the accessors for every access (the kernel
+   *  tier: see KERNEL_INLINE_MEMORY_MAX_INSNS). */
+  inlineMemoryMaxInsns?: number;
 }
 
 export interface Compiled {
@@ -47,6 +65,10 @@ export interface Compiled {
   flagsRemoved: number;
   /** Calls helpers that touch guest state: exits must not be chained (the machine may have changed). */
   stateful: boolean;
+  /** unitSize of the source without comments. */
+  size: number;
+  /** Each block's code without comments (for choosing which blocks test the TLB inline). */
+  blockCode(): string[];
 }
 
 const lbl = (name: string): E.Identifier => id(name);
@@ -59,7 +81,7 @@ const letDecl = (pairs: [string, Expr][]): St =>
 /** Compiles the blocks (ascending pc; `entry` is one of them) into JS source. Throws Unsupported
  *  (with `block`/`index` set) when an instruction cannot be compiled. */
 export function compileRegion(blocks: Block[], entry: number, opts: CompileOptions): Compiled {
-  const u = new UnitState(opts.regsInLocals, blocks.reduce((k, b) => k + b.jitLen, 0) <= INLINE_MEMORY_MAX_INSNS, !opts.noInlineStores);
+  const u = new UnitState(opts.regsInLocals, true, !opts.noInlineStores);
   const exits: ExitInfo[] = [{ kind: ExitKind.Budget, target: undefined, from: entry }];
   const labelOf = new Map(blocks.map((b, i) => [b.pc, i] as [number, number]));
   let internalEdges = false;
@@ -138,6 +160,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     const insns = b.insns.slice(0, K);
     const stmts = blockStmts[bi].stmts;
     u.flagKind = u.lazy ? -1 : 0;      // predecessors differ: the kind is known again after a setter
+    u.inlineMemory = opts.inlineMemory?.(bi) ?? true;
     let ended = false;
     insns.forEach((insn, ii) => {
       const cg = new JitCodegen(u, insn, ii, K, sink(insn, ii === K - 1), `t${tIdx++}_`);
@@ -214,7 +237,61 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     body: blk([...prologue, tryS, ...epilogue]),
   };
   const src = generate(fn, { comments: opts.disasm !== undefined });
-  return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful };
+  const size = unitSize(opts.disasm ? generate(fn) : src);
+  const blockCode = () => cases.map((c) => generate(c.consequent[0]));
+  return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful, size, blockCode };
+}
+
+/** The size measure that tracks V8's bytecode size: non-blank characters of the source. */
+export function unitSize(src: string): number {
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13) n++;
+  }
+  return n;
+}
+
+/** The region's generated code is over the bound even with every access through the Memory
+ *  accessors: the caller selects a smaller region (about `insns * bound / size`). */
+export class UnitTooBig extends Error {
+  constructor(readonly size: number, readonly insns: number) { super(`unit too big: ${size}`); }
+}
+
+/** Rough unitSize per instruction of a region whose accesses are inline (the FP loops of the
+ *  benchmark guests: 240–390); a region small enough by this guess is compiled inline first. */
+const SIZE_PER_INSN_GUESS = 350;
+/** What testing the TLB inline adds to the unitSize per Memory accessor call it replaces (measured
+ *  on fft and vector units: 170–240; the larger figure, so that the estimate rarely overshoots). */
+const INLINE_ACCESS_GROWTH = 240;
+
+/** Compiles the region within the size bound (unitLimits.sizeMax): with every load and store
+ *  testing the TLB inline if that fits; otherwise inline in the hottest blocks (most executions
+ *  before compiling: the inner loop) as far as their estimated growth fits, the rest through the
+ *  accessors. A single block is compiled whatever its size; a larger region too big even without
+ *  inline accesses throws UnitTooBig. A small region compiles once, a large one two or three
+ *  times. */
+export function compileBounded(blocks: Block[], entry: number, opts: CompileOptions): Compiled {
+  const max = unitLimits.sizeMax;
+  const insns = blocks.reduce((k, b) => k + b.jitLen, 0);
+  const inlineAllowed = insns <= (opts.inlineMemoryMaxInsns ?? Infinity);
+  if (inlineAllowed && insns * SIZE_PER_INSN_GUESS <= max) {
+    const all = compileRegion(blocks, entry, opts);
+    if (all.size <= max) return all;
+  }
+  const none = compileRegion(blocks, entry, { ...opts, inlineMemory: () => false });
+  if (none.size > max) {
+    if (blocks.length === 1) return none;
+    throw new UnitTooBig(none.size, none.insns);
+  }
+  const growth = none.blockCode().map((code) => (code.match(/\bM\.[rw](?:8|16|32|64)\(/g) ?? []).length * INLINE_ACCESS_GROWTH);
+  const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].hits - blocks[a].hits || a - b);
+  let room = max - none.size;
+  const chosen = new Set<number>();
+  for (const i of order) if (growth[i] > 0 && growth[i] <= room) { chosen.add(i); room -= growth[i]; }
+  if (!inlineAllowed || chosen.size === 0) return none;
+  const some = compileRegion(blocks, entry, { ...opts, inlineMemory: chosen.size === blocks.length ? undefined : (i) => chosen.has(i) });
+  return some.size <= max ? some : none;
 }
 
 /** The condition code of a B.cond (its IR then asks the lazy flags for the condition). */

@@ -13,8 +13,8 @@ import { PC } from '../src/interp/handlers.js';
 import { H } from '../src/ir/helpers.js';
 import { GuestFault, PAGE_SIZE, Access } from '../src/mem/memory.js';
 import { CodeCache, CodePage, RunCtx, Unit } from './cache.js';
-import { compileRegion, siteTables, ExitKind, EXIT_FAULT, type Compiled } from './compile.js';
-import { analyseBlock, discoverBlock, selectRegion, type Block } from './translator.js';
+import { compileBounded, siteTables, ExitKind, EXIT_FAULT, UnitTooBig, unitLimits, KERNEL_INLINE_MEMORY_MAX_INSNS, type Compiled } from './compile.js';
+import { analyseBlock, discoverBlock, selectRegion, MAX_REGION_INSNS, type Block } from './translator.js';
 import { Unsupported } from './jitcodegen.js';
 import type { Insn } from './insn.js';
 import { JitChecker } from './check.js';
@@ -407,12 +407,15 @@ class Jit implements JitEngine {
     };
     let c: Compiled | undefined;
     const disasm = this.opts.jitDump || this.checker ? (i: Insn) => this.decoder.disasm(i.word, i.pc) : undefined;
+    let maxInsns = MAX_REGION_INSNS;
     for (let attempt = 0; attempt < 8 && !c; attempt++) {
-      const blocks = selectRegion(b, blockAt, (x) => analyseBlock(x, this.decoder, (i) => this.compilable(i)));
+      const blocks = selectRegion(b, blockAt, (x) => analyseBlock(x, this.decoder, (i) => this.compilable(i)), maxInsns);
       if (b.noCompile) break;
       try {
-        c = compileRegion(blocks, b.pc, { regsInLocals: this.regsInLocals, noInlineStores: this.checker !== undefined, disasm });
+        c = compileBounded(blocks, b.pc, { regsInLocals: this.regsInLocals, noInlineStores: this.checker !== undefined, disasm,
+          inlineMemoryMaxInsns: this.kernelTier ? KERNEL_INLINE_MEMORY_MAX_INSNS : undefined });
       } catch (x) {
+        if (x instanceof UnitTooBig) { maxInsns = Math.min(x.insns - 1, Math.floor(x.insns * unitLimits.sizeMax / x.size * 0.9)); continue; }
         if (!(x instanceof Unsupported)) throw x;
         const bad = (x as Unsupported & { block: Block; index: number }).block;
         bad.jitLen = (x as Unsupported & { index: number }).index;

@@ -84,10 +84,10 @@ export class UnitState {
   /** Loads whose low word went to the even word of a lane, awaiting the high word. */
   readonly laneLoadLo = new Map<number, { a: Expr; hi: string }>();
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
-   *  the TLB inline (small units only: the inline code grows the function, and V8's optimising
-   *  compile of a large unit then takes long enough to cost more than it saves). `inlineStores`:
+   *  the TLB inline (set per block by compile.ts while the unit stays under its size bound, as the
+   *  inline code grows the function). `inlineStores`:
    *  false when every store must reach the Memory accessors (--check-jit logs them there). */
-  constructor(readonly regsInLocals = true, readonly inlineMemory = true, readonly inlineStores = true) {}
+  constructor(readonly regsInLocals = true, public inlineMemory = true, readonly inlineStores = true) {}
 
   /** Statements (re)loading the TLB arrays the unit's inline accesses test: at entry and after
    *  every helper that may have switched the TLB set (Memory.useTlb). */

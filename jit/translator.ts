@@ -91,8 +91,11 @@ export function analyseBlock(b: Block, decoder: Decoder, compilable: (i: Insn) =
 
 /** The blocks of a region rooted at `root`: reachable by static successors within the page (or
  *  one other page, when `blockAt` can see its blocks: a loop that straddles a page boundary),
- *  already executed (present in `blockAt` with hits), in ascending pc order. */
-export function selectRegion(root: Block, blockAt: (pc: number) => Block | undefined, analyseB: (b: Block) => void): Block[] {
+ *  already executed (present in `blockAt` with hits), in ascending pc order. Breadth first, so
+ *  a smaller `maxInsns` (a unit whose generated code came out too big: compile.ts) keeps the
+ *  blocks nearest the root. */
+export function selectRegion(root: Block, blockAt: (pc: number) => Block | undefined, analyseB: (b: Block) => void,
+  maxInsns = MAX_REGION_INSNS): Block[] {
   analyseB(root);
   const page = Math.floor(root.pc / PAGE_SIZE);
   let page2 = -1;
@@ -112,7 +115,7 @@ export function selectRegion(root: Block, blockAt: (pc: number) => Block | undef
       const nb = blockAt(s);
       if (!nb || nb.dead || nb.hits === 0) continue;
       analyseB(nb);
-      if (nb.noCompile || insns + nb.jitLen > MAX_REGION_INSNS) continue;
+      if (nb.noCompile || insns + nb.jitLen > maxInsns) continue;
       if (sp !== page) page2 = sp;
       chosen.set(s, nb);
       insns += nb.jitLen;
