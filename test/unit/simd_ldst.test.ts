@@ -118,11 +118,59 @@ describe('LD1–LD4 / ST1–ST4', () => {
     cpu.setX(1, BigInt(DATA + 8)); run(0x4ddfc820);
     expect(vhex(0)).toBe('0b0a09080b0a09080b0a09080b0a0908'); expect(cpu.getX(1)).toBe(BigInt(DATA + 12));
   });
+  // One register, one element: IR (LD1R and LD1/ST1 of a lane), every element size.
+  const F8 = 'ffffffffffffffff', Z8 = '0000000000000000';
+  it('ld1r of bytes, halfwords and doublewords; Q = 0 zeroes the upper half', () => {
+    cpu.V.fill(-1); cpu.setX(1, BigInt(DATA + 5)); run(0x0d40c020);   // ld1r {v0.8b}, [x1]
+    expect(vhex(0)).toBe(Z8 + '05'.repeat(8));
+    cpu.setX(1, BigInt(DATA + 8)); run(0x4d40cc20);                   // ld1r {v0.2d}, [x1]
+    expect(vhex(0)).toBe('0f0e0d0c0b0a0908'.repeat(2));
+    cpu.V.fill(-1); cpu.setX(1, BigInt(DATA)); cpu.setX(2, 24n); run(0x0dc2cc20); // ld1r {v0.1d}, [x1], x2
+    expect(vhex(0)).toBe(Z8 + '0706050403020100'); expect(cpu.getX(1)).toBe(BigInt(DATA + 24));
+    cpu.setX(1, BigInt(DATA + 2)); run(0x4d40c420);                   // ld1r {v0.8h}, [x1]
+    expect(vhex(0)).toBe('0302'.repeat(8));
+  });
+  it('ld1 of one lane keeps the others; st1 of one lane stores just it', () => {
+    cpu.V8.fill(0x11, 0, 16); cpu.setX(1, BigInt(DATA + 0x40)); run(0x4d401420);   // ld1 {v0.b}[13], [x1]
+    expect(vhex(0)).toBe('1111' + '40' + '11'.repeat(13));
+    cpu.setX(1, BigInt(DATA + 6)); run(0x4ddf4820);                                // ld1 {v0.h}[5], [x1], #2
+    expect(vhex(0)).toBe('1111' + '40' + '11' + '0706' + '11'.repeat(10)); expect(cpu.getX(1)).toBe(BigInt(DATA + 8));
+    cpu.setX(1, BigInt(DATA + 0x10)); run(0x4d408420);                             // ld1 {v0.d}[1], [x1]
+    expect(vhex(0)).toBe('1716151413121110' + '11'.repeat(8));
+    cpu.setX(1, BigInt(DATA + 0x100)); run(0x4d009020);                            // st1 {v0.s}[3], [x1]
+    expect(Array.from(mem.u8.subarray(DATA + 0x100, DATA + 0x106))).toEqual([0x14, 0x15, 0x16, 0x17, 0x04, 0x05]);
+    cpu.setX(1, BigInt(DATA + 0x200)); run(0x4d9f8420);                            // st1 {v0.d}[1], [x1], #8
+    expect(Array.from(mem.u8.subarray(DATA + 0x200, DATA + 0x209))).toEqual([0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x08]);
+    expect(cpu.getX(1)).toBe(BigInt(DATA + 0x208));
+  });
+  it('a faulting ld1 of a lane or ld1r writes no register and no base', () => {
+    cpu.V.fill(0x33); cpu.setX(1, BigInt(HOLE)); cpu.setX(2, 24n);
+    run(0x4d408020);                                                   // ld1 {v0.s}[2], [x1]
+    run(0x0dc2cc20);                                                   // ld1r {v0.1d}, [x1], x2
+    expect(faults.length).toBe(2);
+    expect(vhex(0)).toBe('00000033000000330000003300000033');
+    expect(cpu.getX(1)).toBe(BigInt(HOLE));
+  });
   it('st2 {v0.b, v1.b}[15], [sp], x3', () => {
     cpu.V8[15] = 0x12; cpu.V8[31] = 0x34; cpu.sp = BigInt(DATA + 0x300); cpu.setX(3, -2n);
     run(0x4da31fe0);
     expect([mem.u8[DATA + 0x300], mem.u8[DATA + 0x301]]).toEqual([0x12, 0x34]);
     expect(cpu.sp).toBe(BigInt(DATA + 0x2fe));
+  });
+  it('ld4 {v0.16b-v3.16b} and ld3 {v0.4h-v2.4h} de-interleave within a page (read from RAM at once)', () => {
+    cpu.V.fill(-1); cpu.setX(1, BigInt(DATA + 0x10)); run(0x4c400020);
+    for (let r = 0; r < 4; r++) expect(vhex(r)).toBe(Array.from({ length: 16 }, (_, e) => (0x10 + e * 4 + r).toString(16).padStart(2, '0')).reverse().join(''));
+    cpu.V.fill(-1); cpu.setX(1, BigInt(DATA + 0x100)); run(0x0cdf4420);
+    const h = (k: number) => (((0x100 + 2 * k + 1) & 0xff).toString(16).padStart(2, '0')) + ((0x100 + 2 * k) & 0xff).toString(16).padStart(2, '0');
+    for (let r = 0; r < 3; r++) expect(vhex(r)).toBe('0'.repeat(16) + [3, 2, 1, 0].map((e) => h(e * 3 + r)).join(''));
+    expect(cpu.getX(1)).toBe(BigInt(DATA + 0x118));
+  });
+  it('an ld2 that runs into an unmapped page faults there and writes no register', () => {
+    cpu.V.fill(0x33); cpu.setX(1, BigInt(HOLE - 20));
+    run(0x4c408820);                                                   // ld2 {v0.4s, v1.4s}, [x1]: 32 bytes
+    expect(faults.length).toBe(1);
+    expect(faults[0].addr).toBe(BigInt(HOLE));
+    for (let r = 0; r < 2; r++) expect(vhex(r)).toBe('00000033000000330000003300000033');
   });
   it('a structure load that faults changes no register', () => {
     cpu.V.fill(0x33); cpu.setX(1, BigInt(HOLE - 40));

@@ -5,11 +5,12 @@
 // Register loads and stores are IR: the memory access is a b.load/b.store (so both engines use
 // their memory fast path), the V register is read or written through a small helper. Every load
 // happens before any register is written; stores run in address order. Structure loads/stores
-// are one helper each (ldst_mult / ldst_single, in simd_ldst_helpers.ts).
+// are one helper each (ldst_mult / ldst_single, in simd_ldst_helpers.ts), except a single
+// structure of one register (LD1/ST1 of a lane, LD1R), which is IR.
 import type { InsnDef } from '../table.js';
 import type { Builder, Val } from '../../ir/ir.js';
 import { rsp, rz } from '../../cpu/state.js';
-import { SC, EL, ARR, sreg, vlist, vGet32, vGet64, vSetScalar, vSet128 } from './simd_common.js';
+import { SC, EL, ARR, sreg, vlist, vGet32, vGet64, vSetScalar, vSet128, vElem, vSetElem, vSetWords, dupWords } from './simd_common.js';
 import { sext, target, xsp, xz } from '../fmt.js';
 
 /** log2 of the access size of LDR/STR (SIMD&FP) from size:opc, or -1 if unallocated. */
@@ -186,13 +187,15 @@ export const simdLdst: InsnDef[] = [
       if (!d) return null;
       const bytes = d.selem << d.lg;
       return {
-        s: { L: f.L, selem: d.selem, lg: d.lg, rep: d.rep ? 1 : 0, Q: f.Q, P: f.P, imm: f.P && f.Rm === 31 ? 1 : 0 },
+        // One structure (LD1/ST1 of a lane, LD1R) is IR, with its lane in the shape.
+        s: { L: f.L, selem: d.selem, lg: d.lg, rep: d.rep ? 1 : 0, Q: f.Q, P: f.P, imm: f.P && f.Rm === 31 ? 1 : 0, ...(d.selem === 1 ? { lane: d.index } : {}) },
         o: { t: f.Rt, n: rsp(f.Rn), m: rz(f.Rm), index: d.index, bytes },
       };
     },
     sem(b, o, s) {
       const base = b.x(o.n);
-      b.effect('ldst_single', b.c32(s.L), b.c32(s.selem), b.c32(s.lg), b.c32(s.rep ? (s.Q ? 2 : 1) : 0), o.t, o.index, base);
+      if (s.selem === 1) single1(b, s, o.t, base);
+      else b.effect('ldst_single', b.c32(s.L), b.c32(s.selem), b.c32(s.lg), b.c32(s.rep ? (s.Q ? 2 : 1) : 0), o.t, o.index, base);
       if (s.P) b.setReg(o.n, b.add(base, s.imm ? b.zext(o.bytes) : b.x(o.m)));
     },
     disasm(f) {
@@ -206,6 +209,18 @@ export const simdLdst: InsnDef[] = [
     },
   },
 ];
+
+/** LD1/ST1 (single structure) of lane `s.lane` and LD1R: one access of 2^lg bytes; the load
+ *  happens before the register is written (a fault leaves it unchanged). LD1R replicates the
+ *  element over 64 bits (Q = 0, upper half zeroed) or 128 bits; LD1 keeps the other lanes. */
+function single1(b: Builder, s: Record<string, number>, t: Val, addr: Val): void {
+  const size = (1 << s.lg) as 1 | 2 | 4 | 8;
+  if (!s.L) { b.store(addr, vElem(b, t, s.lg, s.lane), size); return; }
+  const v = b.load(addr, size);
+  if (!s.rep) { vSetElem(b, t, s.lg, s.lane, v); return; }
+  const words = dupWords(b, s.lg, v);
+  vSetWords(b, t, s.Q ? words : words.slice(0, 2));
+}
 
 /** opcode of the multiple-structure forms → [registers per structure group (rpt), selem]. */
 const MULT: Record<number, [number, number] | undefined> = {
