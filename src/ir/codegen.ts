@@ -417,29 +417,30 @@ export function singleValues(stmts: Stmt[]): Set<number> {
   return single;
 }
 
-/** Ids of values that reach an effect; pure values that do not are dropped. */
+/** Ids of values that reach an effect; pure values that do not are dropped. (The JIT asks
+ *  for every instruction of every region it compiles: plain field reads, no arrays.) */
 export function liveValues(stmts: Stmt[]): Set<number> {
   const live = new Set<number>();
-  const mark = (...vs: (Val | undefined)[]) => { for (const v of vs) if (v) live.add(v.id); };
+  const mark = (v: Val | undefined) => { if (v) live.add(v.id); };
   for (let i = stmts.length - 1; i >= 0; i--) {
     const s = stmts[i];
     switch (s.k) {
       case 'let': {
         if (!live.has(s.v.id) && !hasEffect(s.node)) break;
         live.add(s.v.id);
-        const n = s.node as Record<string, unknown>;
-        for (const key of ['a', 'b', 'c', 'slot', 'cin', 'r', 'addr'] as const) if (n[key]) mark(n[key] as Val);
-        if (s.node.k === 'call') mark(...s.node.args);
+        const n = s.node as { a?: Val; b?: Val; c?: Val; slot?: Val; cin?: Val; r?: Val; addr?: Val };
+        mark(n.a); mark(n.b); mark(n.c); mark(n.slot); mark(n.cin); mark(n.r); mark(n.addr);
+        if (s.node.k === 'call') for (const v of s.node.args) live.add(v.id);
         break;
       }
-      case 'setReg': mark(s.slot, s.v); break;
-      case 'setFlags': mark(s.n, s.z, s.c, s.v); break;
-      case 'store': mark(s.addr, s.v); break;
-      case 'effect': case 'exit': mark(...s.args); break;
-      case 'setV': mark(s.r, s.v); break;
-      case 'setVF': mark(s.r, s.v); break;
-      case 'orSlow': mark(s.ok, ...s.args); break;
-      case 'jump': mark(s.target, s.cond); break;
+      case 'setReg': mark(s.slot); mark(s.v); break;
+      case 'setFlags': mark(s.n); mark(s.z); mark(s.c); mark(s.v); break;
+      case 'store': mark(s.addr); mark(s.v); break;
+      case 'effect': case 'exit': for (const v of s.args) live.add(v.id); break;
+      case 'setV': mark(s.r); mark(s.v); break;
+      case 'setVF': mark(s.r); mark(s.v); break;
+      case 'orSlow': mark(s.ok); for (const v of s.args) live.add(v.id); break;
+      case 'jump': mark(s.target); mark(s.cond); break;
     }
   }
   return live;
