@@ -216,8 +216,8 @@ describe('vector FP arithmetic as IR', () => {
 
 describe('the fast path is the one taken in the default mode', () => {
   it('normal operands with FPSR.IXC set call no helper; IXC clear and an inexact result call the exact one', () => {
-    // fadd d1, d2, d3 / fmla v1.2d, v2.2d, v3.2d / fmadd s1, s2, s3, s4
-    for (const [word, helper, lg] of [[0x1e632841, 'fp_2src', 3], [0x4e63cc41, 'v3_fp', 3], [0x1f031041, 'fp_madd', 2]] as [number, string, number][]) {
+    // fmul d1, d2, d3 / fmla v1.2d, v2.2d, v3.2d / fmadd s1, s2, s3, s4 (1.1 × 1.1 is inexact; 1.1 + 1.1, a doubling, would not be)
+    for (const [word, helper, lg] of [[0x1e630841, 'fp_2src', 3], [0x4e63cc41, 'v3_fp', 3], [0x1f031041, 'fp_madd', 2]] as [number, string, number][]) {
       for (const engine of ['interp', 'jit'] as const) {
         const m = machine({ engine, jitThreshold: 1 });
         load(m, CODE, [word, 0xd4200000]);
