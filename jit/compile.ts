@@ -67,8 +67,9 @@ export interface Compiled {
   stateful: boolean;
   /** unitSize of the source without comments. */
   size: number;
-  /** Each block's code without comments (for choosing which blocks test the TLB inline). */
-  blockCode(): string[];
+  /** Each block's calls of the Memory accessors in place of an inline TLB test (for choosing
+   *  which blocks test the TLB inline). */
+  accessorCalls: number[];
 }
 
 const lbl = (name: string): E.Identifier => id(name);
@@ -148,6 +149,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     u.vPlan = plan;
   }
   const cases: E.SwitchCase[] = [];
+  const accessorCalls: number[] = [];
   let tIdx = 0;
   blocks.forEach((b, bi) => {
     cur = bi;
@@ -161,6 +163,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
     const stmts = blockStmts[bi].stmts;
     u.flagKind = u.lazy ? -1 : 0;      // predecessors differ: the kind is known again after a setter
     u.inlineMemory = opts.inlineMemory?.(bi) ?? true;
+    const callsBefore = u.accessorCalls;
     let ended = false;
     insns.forEach((insn, ii) => {
       const cg = new JitCodegen(u, insn, ii, K, sink(insn, ii === K - 1), `t${tIdx++}_`);
@@ -178,6 +181,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
       if (insn.ends && !insn.cond) ended = true;
     });
     insnCount += K;
+    accessorCalls.push(u.accessorCalls - callsBefore);
     if (!ended) body.push(...goto(b.pc + 4 * K, true, ExitKind.Static, b.pc + 4 * (K - 1)));
     cases.push({ type: 'SwitchCase', test: num(bi), consequent: [blk(body)] });
   });
@@ -238,8 +242,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
   };
   const src = generate(fn, { comments: opts.disasm !== undefined });
   const size = unitSize(opts.disasm ? generate(fn) : src);
-  const blockCode = () => cases.map((c) => generate(c.consequent[0]));
-  return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful, size, blockCode };
+  return { name, src, exits, sites: u.sites, blocks, insns: insnCount, flagsRemoved, stateful, size, accessorCalls };
 }
 
 /** The size measure that tracks V8's bytecode size: non-blank characters of the source. */
@@ -284,7 +287,7 @@ export function compileBounded(blocks: Block[], entry: number, opts: CompileOpti
     if (blocks.length === 1) return none;
     throw new UnitTooBig(none.size, none.insns);
   }
-  const growth = none.blockCode().map((code) => (code.match(/\bM\.[rw](?:8|16|32|64)\(/g) ?? []).length * INLINE_ACCESS_GROWTH);
+  const growth = none.accessorCalls.map((n) => n * INLINE_ACCESS_GROWTH);
   const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].hits - blocks[a].hits || a - b);
   let room = max - none.size;
   const chosen = new Set<number>();

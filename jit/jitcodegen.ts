@@ -81,8 +81,8 @@ export class UnitState {
    *  double reads guest RAM there instead (see JitCodegen.readVF). Emptied at every block
    *  start, store and helper call. */
   readonly laneLoads = new Map<number, Expr>();
-  /** Loads whose low word went to the even word of a lane, awaiting the high word. */
-  readonly laneLoadLo = new Map<number, { a: Expr; hi: string }>();
+  /** Calls of the Memory accessors (r8…w64) emitted in place of an inline TLB test. */
+  accessorCalls = 0;
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
    *  the TLB inline (set per block by compile.ts while the unit stays under its size bound, as the
    *  inline code grows the function). `inlineStores`:
@@ -357,9 +357,9 @@ export class JitCodegen extends InsnCodegen {
     this.out.push(assign(id(name), simplify(bin('|', v, num(0)), this.u.int32)));
   }
   protected override writeVF(r: Val, i: number, lg: 2 | 3, v: Expr, single: boolean): void {
-    const w = this.vWord(this.vfSlot(r, i, lg), lg);
-    if (w !== undefined) { this.u.laneLoads.delete(w >> 1); this.u.laneLoadLo.delete(w >> 1); }
-    const name = this.vLocalOf(this.vfSlot(r, i, lg), lg);
+    const slot = this.vfSlot(r, i, lg), w = this.vWord(slot, lg);
+    if (w !== undefined) { this.u.laneLoads.delete(w >> 1); this.laneLoadLo.delete(w >> 1); }
+    const name = this.vLocalOf(slot, lg);
     if (!name) { super.writeVF(r, i, lg, v, single); return; }
     this.u.vWritten.add(name);
     // A single lane holds what a Float32Array store would keep.
@@ -373,7 +373,9 @@ export class JitCodegen extends InsnCodegen {
   /** Inline 8-byte loads of this instruction at its top level: low-word local → RAM offset and
    *  high-word local. */
   private loads64 = new Map<string, { a: Expr; hi: string }>();
-  private forgetLaneLoads(): void { this.u.laneLoads.clear(); this.u.laneLoadLo.clear(); }
+  /** Lanes whose low word this instruction took from such a load, awaiting the high word. */
+  private laneLoadLo = new Map<number, { a: Expr; hi: string }>();
+  private forgetLaneLoads(): void { this.u.laneLoads.clear(); this.laneLoadLo.clear(); }
   /** The local a word value was copied from (`x | 0`, `x >>> 0 | 0` change no int32). */
   private wordSource(e: Expr): string | undefined {
     for (let depth = 0; depth < 4 && e.type === 'Identifier'; depth++) {
@@ -390,12 +392,12 @@ export class JitCodegen extends InsnCodegen {
     if (w === undefined) return;
     const lane = w >> 1, src = this.out === this.topOut ? this.wordSource(v) : undefined;
     this.u.laneLoads.delete(lane);
-    const lo = this.u.laneLoadLo.get(lane);
-    this.u.laneLoadLo.delete(lane);
+    const lo = this.laneLoadLo.get(lane);
+    this.laneLoadLo.delete(lane);
     if (src === undefined) return;
     if ((w & 1) === 0) {
       const load = this.loads64.get(src);
-      if (load) this.u.laneLoadLo.set(lane, load);
+      if (load) this.laneLoadLo.set(lane, load);
     } else if (lo && lo.hi === src) this.u.laneLoads.set(lane, lo.a);
   }
 
@@ -421,11 +423,11 @@ export class JitCodegen extends InsnCodegen {
 
   override helper(fn: string, args: Expr[]): Expr {
     this.lastAccess = undefined;
-    if (!PURE_HELPERS.has(fn) && fn !== LAZY_SET && fn !== LAZY_COND && fn !== 'mul_64') this.forgetLaneLoads();
     if (fn === LAZY_SET) return this.lazySet(args);
     if (fn === LAZY_COND) return this.fresh(this.lazyCond(litValue(args[0])!));
     if (fn === 'mul_64') return this.mul64(args);
     if (PURE_HELPERS.has(fn)) return super.helper(fn, args);
+    this.forgetLaneLoads();     // the helper may store to guest memory or write V registers
     if (!helperTouchesState(fn)) {
       if (!helperTouchesV(fn) || !this.u.vLocalsPlanned()) { this.mark(false); return super.helper(fn, args); }
       // Hands the V locals over and takes them back around the call (UnitState.finish). Only
@@ -463,7 +465,11 @@ export class JitCodegen extends InsnCodegen {
   protected override memRead(fn: string, args: Expr[]): Expr {
     this.mark(false);
     const size = MEM_SIZE[fn];
-    if (size === undefined || size === 8 || !this.u.inlineMemory) { this.lastAccess = undefined; return super.memRead(fn, args); }
+    if (size === undefined || size === 8 || !this.u.inlineMemory) {
+      this.lastAccess = undefined;
+      if (size !== undefined) this.u.accessorCalls++;
+      return super.memRead(fn, args);
+    }
     const a = this.tlbHit(args[0], args[1], size, false);
     const fast = size === 1 ? index(id('U8'), a) : call(member(id('DV'), size === 2 ? 'getUint16' : 'getInt32'), [a, lit(true)]);
     return this.fresh(cond(bin('>=', a, num(0)), fast, call(member(id('M'), fn), args)));
@@ -482,7 +488,12 @@ export class JitCodegen extends InsnCodegen {
     this.forgetLaneLoads();
     this.mark(false);
     const size = MEM_SIZE[fn];
-    if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) { this.lastAccess = undefined; super.memWrite(fn, args); return; }
+    if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) {
+      this.lastAccess = undefined;
+      if (size !== undefined) this.u.accessorCalls++;
+      super.memWrite(fn, args);
+      return;
+    }
     const a = (size === 8 ? this.pairedAddr(args, true) : undefined) ?? this.tlbHit(args[0], args[1], size, true);
     const fast: St[] = size === 1 ? [assign(index(id('U8'), a), args[2])]
       : size === 8 ? [exprSt(call(member(id('DV'), 'setInt32'), [a, args[2], lit(true)])), exprSt(call(member(id('DV'), 'setInt32'), [bin('+', a, num(4)), args[3], lit(true)]))]

@@ -5,7 +5,7 @@
 // consecutive bytes of one register (LD1/ST1) move as 8-byte accesses, element-interleaved
 // forms element by element, the way qemu-aarch64 splits them.
 import type { Cpu } from '../../cpu/state.js';
-import { Access } from '../../mem/memory.js';
+import { Access, PAGE_SIZE } from '../../mem/memory.js';
 
 const scratch = new ArrayBuffer(64);
 const S8 = new Uint8Array(scratch), S16 = new Uint16Array(scratch), S32 = new Int32Array(scratch);
@@ -74,7 +74,7 @@ export const vregHelpers = {
       // Structures that lie in one page of RAM are de-interleaved straight from it (the first
       // byte's translation is what the first element access would fault on); others, which
       // may cross into another page or be Device memory, go element by element.
-      const bytes = selem * regBytes, ram = (lo & 4095) <= 4096 - bytes ? m.addrOf(lo, hi, Access.Read) : -1;
+      const bytes = selem * regBytes, ram = (lo & (PAGE_SIZE - 1)) <= PAGE_SIZE - bytes ? m.addrOf(lo, hi, Access.Read) : -1;
       if (ram >= 0 && ram + bytes <= m.u8.length) {
         const U8 = m.u8;
         for (let e = 0; e < elements; e++) for (let s = 0; s < selem; s++, offs += ebytes) {
