@@ -4,7 +4,7 @@
 // unit's catch handler knows the faulting instruction, and jumps become the region's control flow.
 import type * as E from 'estree';
 import type { FlagName, Stmt, Val } from '../src/ir/ir.js';
-import { InsnCodegen, liveValues } from '../src/ir/codegen.js';
+import { InsnCodegen, liveValues, type LoadWord } from '../src/ir/codegen.js';
 import { assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, litValue, logic, member, num, type Expr, type St } from '../src/ir/estree.js';
 import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
@@ -347,11 +347,11 @@ export class JitCodegen extends InsnCodegen {
     if (a) return this.fresh(cond(bin('>=', a, num(0)), call(member(id('DV'), 'getFloat64'), [a, lit(true)]), slot));
     return super.readVF(r, i, lg);
   }
-  protected override writeV(r: Val, i: number, v: Expr): void {
+  protected override writeV(r: Val, i: number, v: Expr, word: LoadWord | undefined): void {
     const slot = this.vSlot(r, i);
-    this.noteLaneWrite(this.vWord(slot, 0), v);
+    this.noteLaneWrite(this.vWord(slot, 0), word);
     const name = this.vLocalOf(slot, 0);
-    if (!name) { super.writeV(r, i, v); return; }
+    if (!name) { super.writeV(r, i, v, word); return; }
     this.u.vWritten.add(name);
     // The typed array would wrap a value to int32; the local must hold what it would.
     this.out.push(assign(id(name), simplify(bin('|', v, num(0)), this.u.int32)));
@@ -370,35 +370,25 @@ export class JitCodegen extends InsnCodegen {
   /** This instruction's top-level statement list: code nested in an orSlow arm is another
    *  scope (its temporaries are not visible to later instructions). */
   private topOut: St[] = [];
-  /** Inline 8-byte loads of this instruction at its top level: low-word local → RAM offset and
-   *  high-word local. */
-  private loads64 = new Map<string, { a: Expr; hi: string }>();
+  /** Inline 8-byte loads of this instruction at its top level: IR value id → RAM offset local. */
+  private loads64 = new Map<number, Expr>();
   /** Lanes whose low word this instruction took from such a load, awaiting the high word. */
-  private laneLoadLo = new Map<number, { a: Expr; hi: string }>();
+  private laneLoadLo = new Map<number, { load: number; a: Expr }>();
   private forgetLaneLoads(): void { this.u.laneLoads.clear(); this.laneLoadLo.clear(); }
-  /** The local a word value was copied from (`x | 0`, `x >>> 0 | 0` change no int32). */
-  private wordSource(e: Expr): string | undefined {
-    for (let depth = 0; depth < 4 && e.type === 'Identifier'; depth++) {
-      const init = this.inits.get(e.name);
-      if (!init || init.type !== 'BinaryExpression' || init.operator !== '|' || litValue(init.right as Expr) !== 0) return e.name;
-      const x = init.left as Expr;
-      e = x.type === 'BinaryExpression' && x.operator === '>>>' && litValue(x.right as Expr) === 0 ? x.left as Expr : x;
-    }
-    return e.type === 'Identifier' ? e.name : undefined;
-  }
-  /** Word `w` of the V file gets `v`: the lane it belongs to is loaded from RAM once its low
-   *  word and then its high word come from the same inline load; anything else forgets it. */
-  private noteLaneWrite(w: number | undefined, v: Expr): void {
+  /** Word `w` of the V file gets a value that is `word` of a load (per the IR): the lane it
+   *  belongs to is loaded from RAM once its low word and then its high word come from the same
+   *  inline load; anything else forgets it. */
+  private noteLaneWrite(w: number | undefined, word: LoadWord | undefined): void {
     if (w === undefined) return;
-    const lane = w >> 1, src = this.out === this.topOut ? this.wordSource(v) : undefined;
+    const lane = w >> 1;
     this.u.laneLoads.delete(lane);
     const lo = this.laneLoadLo.get(lane);
     this.laneLoadLo.delete(lane);
-    if (src === undefined) return;
-    if ((w & 1) === 0) {
-      const load = this.loads64.get(src);
-      if (load) this.laneLoadLo.set(lane, load);
-    } else if (lo && lo.hi === src) this.u.laneLoads.set(lane, lo.a);
+    if (word === undefined || this.out !== this.topOut) return;
+    const a = this.loads64.get(word.load);
+    if (a === undefined) return;
+    if ((w & 1) === 0) { if (word.half === 0) this.laneLoadLo.set(lane, { load: word.load, a }); }
+    else if (word.half === 1 && lo?.load === word.load) this.u.laneLoads.set(lane, a);
   }
 
   // ----- exceptions: sites, helpers, memory
@@ -474,14 +464,14 @@ export class JitCodegen extends InsnCodegen {
     const fast = size === 1 ? index(id('U8'), a) : call(member(id('DV'), size === 2 ? 'getUint16' : 'getInt32'), [a, lit(true)]);
     return this.fresh(cond(bin('>=', a, num(0)), fast, call(member(id('M'), fn), args)));
   }
-  protected override memRead64(fn: string, args: Expr[]): [Expr, Expr] {
-    if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args);
+  protected override memRead64(fn: string, args: Expr[], load: number): [Expr, Expr] {
+    if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args, load);
     this.mark(false);
     const a = this.pairedAddr(args, false) ?? this.tlbHit(args[0], args[1], 8, false);
     const hit = bin('>=', a, num(0));
     const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
     const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
-    if (this.out === this.topOut && lo.type === 'Identifier' && hi.type === 'Identifier' && a.type === 'Identifier') this.loads64.set(lo.name, { a, hi: hi.name });
+    if (this.out === this.topOut && a.type === 'Identifier') this.loads64.set(load, a);
     return [lo, hi];
   }
   protected override memWrite(fn: string, args: Expr[]): void {

@@ -60,8 +60,9 @@ export class InsnCodegen {
   emitFallthrough(): void { this.out.push(ret(num(0))); }
   /** A guest memory read M.<fn>(lo, hi) (the JIT overrides these two to record fault sites). */
   protected memRead(fn: string, args: Expr[]): Expr { return this.fresh(call(member(id('M'), fn), args)); }
-  /** An 8-byte read: the low word, then the high word the accessor left in M.hi. */
-  protected memRead64(fn: string, args: Expr[]): [Expr, Expr] {
+  /** An 8-byte read: the low word, then the high word the accessor left in M.hi. `_load` is the
+   *  IR value of the load (see loadWords). */
+  protected memRead64(fn: string, args: Expr[], _load: number): [Expr, Expr] {
     const lo = this.memRead(fn, args);
     return [lo, this.fresh(member(id('M'), 'hi'))];
   }
@@ -93,7 +94,8 @@ export class InsnCodegen {
   }
   // V register accesses (the JIT keeps some words in unit locals instead).
   protected readV(r: Val, i: number): Expr { return this.fresh(this.vSlot(r, i)); }
-  protected writeV(r: Val, i: number, v: Expr): void { this.out.push(assign(this.vSlot(r, i), v)); }
+  /** `_word`: the IR proved v a word of an 8-byte load (see loadWords). */
+  protected writeV(r: Val, i: number, v: Expr, _word: LoadWord | undefined): void { this.out.push(assign(this.vSlot(r, i), v)); }
   protected readVF(r: Val, i: number, lg: 2 | 3): Expr { return this.fresh(this.vfSlot(r, i, lg)); }
   /** `single`: the IR proved v a float32 already (see singleValues). */
   protected writeVF(r: Val, i: number, lg: 2 | 3, v: Expr, _single: boolean): void { this.out.push(assign(this.vfSlot(r, i, lg), v)); }
@@ -110,6 +112,7 @@ export class InsnCodegen {
   compile(stmts: Stmt[], names: string[], fallthrough = true): void {
     const live = liveValues(stmts);
     let singles: Set<number> | undefined;
+    let words: Map<number, LoadWord> | undefined;
     const top = this.out;
     let ended = false;
     for (const s of stmts) {
@@ -129,7 +132,7 @@ export class InsnCodegen {
           break;
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
-        case 'setV': this.writeV(s.r, s.i, this.e(s.v)); break;
+        case 'setV': this.writeV(s.r, s.i, this.e(s.v), (words ??= loadWords(stmts)).get(s.v.id)); break;
         case 'setVF': this.writeVF(s.r, s.i, s.lg, this.e(s.v), s.lg === 2 && (singles ??= singleValues(stmts)).has(s.v.id)); break;
         case 'orSlow': {
           // if (ok) { the rest of the instruction } else { helper }: the helper call is built
@@ -205,7 +208,7 @@ export class InsnCodegen {
       }
       case 'load': {
         const [al, ah] = this.p(n.addr);
-        if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah]);
+        if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah], v.id);
         return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
       case 'getV': return this.readV(n.r, n.i);
@@ -415,6 +418,29 @@ export function singleValues(stmts: Stmt[]): Set<number> {
     if (yes) single.add(s.v.id);
   }
   return single;
+}
+
+/** Which word of an 8-byte load an i32 value is: `load` is the load's value id, `half` 0 for
+ *  the low word, 1 for the high. */
+export interface LoadWord { load: number; half: 0 | 1 }
+
+/** The i32 values that are the low word (`trunc(x)`) or the high word (`trunc(lsr(x, 32))`) of
+ *  an 8-byte load x, as the FP/SIMD register loads write them into V words. */
+export function loadWords(stmts: Stmt[]): Map<number, LoadWord> {
+  const loads = new Set<number>(), shifted = new Map<number, number>(), words = new Map<number, LoadWord>();
+  const c32 = new Map<number, number>();
+  for (const s of stmts) {
+    if (s.k !== 'let') continue;
+    const n = s.node;
+    if (n.k === 'load' && n.size === 8) loads.add(s.v.id);
+    else if (n.k === 'const' && s.v.ty === 'i32') c32.set(s.v.id, n.lo);
+    else if (n.k === 'bin' && n.op === 'lsr' && loads.has(n.a.id) && c32.get(n.b.id) === 32) shifted.set(s.v.id, n.a.id);
+    else if (n.k === 'trunc') {
+      if (loads.has(n.a.id)) words.set(s.v.id, { load: n.a.id, half: 0 });
+      else if (shifted.has(n.a.id)) words.set(s.v.id, { load: shifted.get(n.a.id)!, half: 1 });
+    }
+  }
+  return words;
 }
 
 /** Ids of values that reach an effect; pure values that do not are dropped. (The JIT asks
