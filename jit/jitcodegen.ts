@@ -31,6 +31,12 @@ export const DEAD_FLAG = 0x7ead;
 const FLAGS: FlagName[] = ['n', 'z', 'c', 'v'];
 export const flagLocal = (f: FlagName) => `${f}f`;
 
+/** A TLB site's remembered page when it has none: a high address word no access reaching RAM
+ *  has (bits 55:48 of the address neither all zeros nor all ones: a translation fault, and with
+ *  the MMU off beyond any physical address), and a base that makes any offset from it negative
+ *  (a miss), so that an access the compare does let through still takes the accessor. */
+const NO_PAGE_HI = 0x7ffffffe, NO_PAGE_BASE = -0x40000000;
+
 /** Unit locals holding the read / write TLB arrays, and the Memory fields they come from. */
 export const TLB_READ: [string, string][] = [['TRL', 'rTagLo'], ['TRH', 'rTagHi'], ['TRB', 'rBase']];
 export const TLB_WRITE: [string, string][] = [['TWL', 'wTagLo'], ['TWH', 'wTagHi'], ['TWB', 'wBase']];
@@ -83,11 +89,18 @@ export class UnitState {
   readonly laneLoads = new Map<number, Expr>();
   /** Calls of the Memory accessors (r8…w64) emitted in place of an inline TLB test. */
   accessorCalls = 0;
+  /** Inline TLB tests emitted: each remembers in locals (`c<k>s`, `c<k>h`, `c<k>b`: the low
+   *  word of the page's address, its high word, its RAM base) the last page it hit, so that in a
+   *  loop an access to the same page as last time costs a subtraction and two compares instead
+   *  of three TLB array reads. A mapping stays valid while no state helper runs (only those flush
+   *  or switch the TLB, or end the unit: syscalls, TLBI, MSR of the translation registers); the
+   *  locals are forgotten at entry and after every such helper. */
+  tlbSites = 0;
   /** Registers kept in the Int32Array instead of locals (for measurement). `inlineMemory`: test
    *  the TLB inline (set per block by compile.ts while the unit stays under its size bound, as the
    *  inline code grows the function). `inlineStores`:
    *  false when every store must reach the Memory accessors (--check-jit logs them there). */
-  constructor(readonly regsInLocals = true, public inlineMemory = true, readonly inlineStores = true) {}
+  constructor(readonly regsInLocals = true, public inlineMemory = true, readonly inlineStores = true, readonly tlbSiteCache = false) {}
 
   /** Statements (re)loading the TLB arrays the unit's inline accesses test: at entry and after
    *  every helper that may have switched the TLB set (Memory.useTlb). */
@@ -95,6 +108,18 @@ export class UnitState {
     const out: St[] = [];
     if (this.usesLoads) for (const [l, f] of TLB_READ) out.push(assign(id(l), member(id('M'), f)));
     if (this.usesStores) for (const [l, f] of TLB_WRITE) out.push(assign(id(l), member(id('M'), f)));
+    return out;
+  }
+  /** Statements forgetting every TLB site's page (after a helper that may flush the TLB). */
+  tlbSiteResets(): St[] {
+    const out: St[] = [];
+    for (let k = 0; k < this.tlbSites; k++) out.push(assign(id(`c${k}h`), num(NO_PAGE_HI)), assign(id(`c${k}b`), num(NO_PAGE_BASE)));
+    return out;
+  }
+  /** The TLB site locals with their initial (empty) values. */
+  tlbSiteLocals(): [string, Expr][] {
+    const out: [string, Expr][] = [];
+    for (let k = 0; k < this.tlbSites; k++) out.push([`c${k}s`, num(0)], [`c${k}h`, num(NO_PAGE_HI)], [`c${k}b`, num(NO_PAGE_BASE)]);
     return out;
   }
 
@@ -183,7 +208,8 @@ export class UnitState {
     const wb = this.writebackStmts(), ld = this.loadStmts();
     for (const b of this.writebacks) b.body = wb;
     const tl = this.tlbLoadStmts();
-    for (const b of this.reloads) b.body = [...ld, ...tl];
+    const forget = this.tlbSiteResets();
+    for (const b of this.reloads) b.body = [...ld, ...tl, ...forget];
     for (const { q, regs } of this.vCalls) {
       const vwb = this.vWritebackExprs(regs), vld = this.vLoadExprs(regs);
       const callE = q.expressions[0];
@@ -498,12 +524,25 @@ export class JitCodegen extends InsnCodegen {
     if (pairFirst) size = 16;
     if (write) this.u.usesStores = true; else this.u.usesLoads = true;
     const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
-    const vpn = this.fresh(bin('>>>', lo, num(12)));
-    const i = this.fresh(bin('&', vpn, num(TLB_SIZE - 1)));
-    const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
-    let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
-    if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
-    const a = this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
+    let a: Expr;
+    if (this.u.tlbSiteCache) {
+      // In this site's last page (d: the offset from its start; the high words equal), else the
+      // TLB's entry, then remembered; the page-crossing bound as below.
+      const k = this.u.tlbSites++, cs = id(`c${k}s`), ch = id(`c${k}h`), cb = id(`c${k}b`);
+      const d = this.fresh(bin('|', bin('-', lo, cs), num(0)));
+      const vpn = bin('>>>', lo, num(12)), i = bin('&', vpn, num(TLB_SIZE - 1)), off = bin('&', lo, num(4095));
+      const remember = [assign(cs, bin('&', lo, num(-4096))), assign(ch, hi), assign(cb, index(id(tb), i))].map((st) => (st as E.ExpressionStatement).expression);
+      const fromTlb = cond(logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi)),
+        { type: 'SequenceExpression', expressions: [...remember, cond(bin('<=', off, num(4096 - size)), bin('+', cb, off), num(-1))] }, num(-1));
+      a = this.fresh(cond(logic('&&', bin('<=', bin('>>>', d, num(0)), num(4096 - size)), bin('===', hi, ch)), bin('+', cb, d), fromTlb));
+    } else {
+      const vpn = this.fresh(bin('>>>', lo, num(12)));
+      const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
+      const i = this.fresh(bin('&', vpn, num(TLB_SIZE - 1)));
+      let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
+      if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
+      a = this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
+    }
     this.lastAccess = pairFirst && lo.type === 'Identifier' && a.type === 'Identifier' ? { lo: lo.name, a, write } : undefined;
     return a;
   }

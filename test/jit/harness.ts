@@ -21,14 +21,15 @@ export interface Machine {
 }
 
 /** Where a fault sends the guest: the handler address (default: stop the run). */
-export interface MachineOpts extends Partial<EngineOptions> { faultHandler?: number }
+/** `remap`: virtual page → physical page where they differ (a test may change it, then flush the TLB). */
+export interface MachineOpts extends Partial<EngineOptions> { faultHandler?: number; remap?: Map<number, number> }
 
 export function machine(opts: MachineOpts = {}): Machine {
   const unmapped = new Set<number>();
   const tr: Translator = {
     translate(vpn, hi, access) {
       if (hi !== 0 || vpn * 4096 >= RAM || unmapped.has(vpn)) throw new GuestFault('translation', BigInt(vpn) * 4096n, access);
-      return vpn * 4096;
+      return (opts.remap?.get(vpn) ?? vpn) * 4096;
     },
   };
   const mem = new Memory(RAM, tr);
