@@ -9,7 +9,15 @@ import { PURE_HELPERS } from './insn.js';
 const BIT: Record<FlagName, number> = { n: 1, z: 2, c: 4, v: 8 };
 export const ALL_FLAGS = 15;
 
-let deadId = -1;
+// Ids of the values the flag passes add: negative (the IR's are ≥ 0), unique within an
+// instruction (all they need be), and small integers. An id outside V8's small-integer range
+// (±2^30) once changed the field representation of every IR value object: their maps became
+// deprecated, which aborted V8's optimising compiles of whatever units it had under way (fft's
+// main unit lost two compiles of ~150 ms each) and made V8 migrate thousands of objects.
+const ID_SPAN = 2 ** 28;
+let deadCount = 0, lazyCount = 0;
+const deadId = (): number => -1 - (deadCount++ % ID_SPAN);                 // -1 … -2^28
+const lazyId = (): number => -1 - ID_SPAN - (lazyCount++ % ID_SPAN);       // below those
 
 /** The statements of each instruction with dead flag components replaced by DEAD_FLAG
  *  constants; `liveOut` is the set of flags observable after the block (a bit mask). */
@@ -26,7 +34,7 @@ export function removeDeadFlags(insns: Stmt[][], liveOut = ALL_FLAGS): { stmts: 
           const dead = (['n', 'z', 'c', 'v'] as FlagName[]).filter((f) => !(live & BIT[f]));
           if (dead.length) {
             copy ??= src.slice();
-            const d: Val = { id: deadId--, ty: 'bool' };
+            const d: Val = { id: deadId(), ty: 'bool' };
             const pick = (f: FlagName, v: Val) => (live & BIT[f] ? v : d);
             copy.splice(j, 1,
               { k: 'let', v: d, node: { k: 'const', lo: DEAD_FLAG, hi: 0 } },
@@ -82,8 +90,7 @@ export function lazyNZCV(k: number, a0: number, a1: number, b0: number, b1: numb
   return (n << 3) | (z << 2) | (c << 1) | v;
 }
 
-let lazyId = -1e12;   // apart from removeDeadFlags' ids (one instruction's ids must not collide)
-const fresh = (ty: Val['ty']): Val => ({ id: lazyId--, ty });
+const fresh = (ty: Val['ty']): Val => ({ id: lazyId(), ty });
 
 /** The lazy form of one instruction's flag update, when its setFlags is AddWithCarry with a
  *  constant carry-in (ADDS/SUBS/CMP/CMN) or N/Z of a result with C = V = 0 (ANDS/TST). */
