@@ -264,6 +264,13 @@ export class UnitTooBig extends Error {
   constructor(readonly size: number, readonly insns: number) { super(`unit too big: ${size}`); }
 }
 
+/** Only regions of up to this many instructions remember their TLB pages per access. Larger
+ *  ones (vector's 73-instruction FP loops, sha256's and fft's regions of 100–200) ran their short
+ *  benchmark runs 6–19% slower with them: the optimising compile of a unit grows with its locals
+ *  and so does V8's warm-up; the loops of 10–50 instructions gained (crc32 +32%, fib +20%,
+ *  memcpy +10%, matmul +6% over long runs). */
+const TLB_SITE_CACHE_MAX_INSNS = 64;
+
 /** Rough unitSize per instruction of a region whose accesses are inline (the FP loops of the
  *  benchmark guests: 240–390); a region small enough by this guess is compiled inline first. */
 const SIZE_PER_INSN_GUESS = 350;
@@ -284,8 +291,10 @@ export function compileBounded(blocks: Block[], entry: number, opts: CompileOpti
   const insns = blocks.reduce((k, b) => k + b.jitLen, 0);
   const inlineAllowed = insns <= (opts.inlineMemoryMaxInsns ?? Infinity);
   if (inlineAllowed && insns * SIZE_PER_INSN_GUESS <= max) {
-    const cached = compileRegion(blocks, entry, { ...opts, tlbSiteCache: true });
-    if (cached.size <= max) return cached;
+    if (insns <= TLB_SITE_CACHE_MAX_INSNS) {
+      const cached = compileRegion(blocks, entry, { ...opts, tlbSiteCache: true });
+      if (cached.size <= max) return cached;
+    }
     const all = compileRegion(blocks, entry, opts);
     if (all.size <= max) return all;
   }
