@@ -255,7 +255,7 @@ export class JitCodegen extends InsnCodegen {
       this.orSlowFns = new Set(stmts.flatMap((x) => (x.k === 'orSlow' ? [x.fn] : [])));
       for (const x of stmts) { const fn = helperCalled(x); if (fn !== undefined) this.orSlowFns.delete(fn); }
     }
-    this.pairWanted = hasAccessPair(stmts);
+    this.pairs = accessPairs(stmts);
     this.compile(stmts, this.insn.names, false);
   }
 
@@ -490,37 +490,38 @@ export class JitCodegen extends InsnCodegen {
     const fast = size === 1 ? index(id('U8'), a) : call(member(id('DV'), size === 2 ? 'getUint16' : 'getInt32'), [a, lit(true)]);
     return this.fresh(cond(bin('>=', a, num(0)), fast, call(member(id('M'), fn), args)));
   }
-  protected override memRead64(fn: string, args: Expr[], load: number): [Expr, Expr] {
-    if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args, load);
+  protected override memRead64(fn: string, args: Expr[], load: number, addr: number): [Expr, Expr] {
+    if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args, load, addr);
     this.mark(false);
-    const a = this.pairedAddr(args, false) ?? this.tlbHit(args[0], args[1], 8, false);
+    const a = this.pairedAddr(addr, false) ?? this.tlbHit(args[0], args[1], 8, false, addr);
     const hit = bin('>=', a, num(0));
     const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
     const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
     if (this.out === this.topOut && a.type === 'Identifier') this.loads64.set(load, a);
     return [lo, hi];
   }
-  protected override memWrite(fn: string, args: Expr[]): void {
+  protected override memWrite(fn: string, args: Expr[], addr: number): void {
     this.forgetLaneLoads();
     this.mark(false);
     const size = MEM_SIZE[fn];
     if (size === undefined || !this.u.inlineStores || !this.u.inlineMemory) {
       this.lastAccess = undefined;
       if (size !== undefined) this.u.accessorCalls++;
-      super.memWrite(fn, args);
+      super.memWrite(fn, args, addr);
       return;
     }
-    const a = (size === 8 ? this.pairedAddr(args, true) : undefined) ?? this.tlbHit(args[0], args[1], size, true);
+    const a = (size === 8 ? this.pairedAddr(addr, true) : undefined) ?? this.tlbHit(args[0], args[1], size, true, addr);
     const fast: St[] = size === 1 ? [assign(index(id('U8'), a), args[2])]
       : size === 8 ? [exprSt(call(member(id('DV'), 'setInt32'), [a, args[2], lit(true)])), exprSt(call(member(id('DV'), 'setInt32'), [bin('+', a, num(4)), args[3], lit(true)]))]
       : [exprSt(call(member(id('DV'), size === 2 ? 'setUint16' : 'setInt32'), [a, args[2], lit(true)]))];
     this.out.push(ifSt(bin('>=', a, num(0)), blockSt(fast), exprSt(call(member(id('M'), fn), args))));
   }
-  /** RAM offset of the access when the TLB holds its page (and it does not cross the page), else -1. */
-  private tlbHit(lo: Expr, hi: Expr, size: number, write: boolean): Expr {
+  /** RAM offset of the access when the TLB holds its page (and it does not cross the page), else
+   *  -1. `addr`: the IR value of the address, for 8-byte accesses. */
+  private tlbHit(lo: Expr, hi: Expr, size: number, write: boolean, addr?: number): Expr {
     // The first 8-byte access of an LDP/STP-like pair tests the TLB for both (16 bytes in the
     // page); the second then needs no test of its own (pairedAddr).
-    const pairFirst = size === 8 && this.pairWanted && this.lastAccess === undefined;
+    const pairFirst = size === 8 && addr !== undefined && this.pairs.firsts.has(addr);
     if (pairFirst) size = 16;
     if (write) this.u.usesStores = true; else this.u.usesLoads = true;
     const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
@@ -543,28 +544,21 @@ export class JitCodegen extends InsnCodegen {
       if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
       a = this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
     }
-    this.lastAccess = pairFirst && lo.type === 'Identifier' && a.type === 'Identifier' ? { lo: lo.name, a, write } : undefined;
+    this.lastAccess = pairFirst && a.type === 'Identifier' ? { addr: addr!, a, write } : undefined;
     return a;
   }
 
   // ----- access pairs (LDP/STP of X registers): one TLB test for both accesses
-  private pairWanted = false;
-  /** The first access of a possible pair: its address local and the RAM offset local. */
-  private lastAccess: { lo: string; a: Expr; write: boolean } | undefined;
-  /** Initialisers of this instruction's temporaries (to recognise `first + 8`). */
-  private inits = new Map<string, Expr>();
-  /** RAM offset of an 8-byte access at (first address + 8) right after the first of a pair:
-   *  the first tested 16 bytes in one page, so no carry into the high word can have occurred
-   *  and the second lies at offset + 8. Undefined when this is not that access. */
-  private pairedAddr(args: Expr[], write: boolean): Expr | undefined {
+  private pairs: AccessPairs = { seconds: new Map(), firsts: new Set() };
+  /** The first access of a pair just emitted: its address (IR value) and RAM offset local. */
+  private lastAccess: { addr: number; a: Expr; write: boolean } | undefined;
+  /** RAM offset of the second access of a pair (at the first's address + 8, per the IR) right
+   *  after the first: that one tested 16 bytes in one page, so no carry into the high word can
+   *  have occurred and the second lies at its offset + 8. Undefined when this is not that access. */
+  private pairedAddr(addr: number, write: boolean): Expr | undefined {
     const last = this.lastAccess;
     this.lastAccess = undefined;
-    if (!last || last.write !== write || args[0].type !== 'Identifier') return undefined;
-    const init = this.inits.get(args[0].name);
-    // `lo + 8 | 0`: the low word of the 64-bit add (after simplification)
-    if (!init || init.type !== 'BinaryExpression' || init.operator !== '|' || litValue(init.right as Expr) !== 0) return undefined;
-    const sum = init.left;
-    if (sum.type !== 'BinaryExpression' || sum.operator !== '+' || sum.left.type !== 'Identifier' || sum.left.name !== last.lo || litValue(sum.right) !== 8) return undefined;
+    if (!last || last.write !== write || this.pairs.seconds.get(addr) !== last.addr) return undefined;
     return this.fresh(cond(bin('>=', last.a, num(0)), bin('+', last.a, num(8)), num(-1)));
   }
 
@@ -625,7 +619,6 @@ export class JitCodegen extends InsnCodegen {
     }
     const e = simplify(init, this.u.int32);
     const r = super.fresh(e);
-    if (r.type === 'Identifier' && r !== e) this.inits.set(r.name, e);
     if (r.type === 'Identifier' && r !== e && isInt32Init(e, this.u.int32)) this.u.int32.add(r.name);
     return r;
   }
@@ -633,7 +626,6 @@ export class JitCodegen extends InsnCodegen {
   private copy(e: Expr): Expr {
     const name = `${this.prefix}c${this.tmpCount()}`;
     this.out.push(constDecl(name, e));
-    this.inits.set(name, e);
     if (e.type === 'Identifier' && this.u.int32.has(e.name)) this.u.int32.add(name);
     return id(name);
   }
@@ -846,24 +838,26 @@ function condFromFlags(cc: number, f: (x: FlagName) => Expr): Expr {
   return cc >> 1 <= 3 && cc & 1 ? inv(base) : base;
 }
 
-/** Whether an instruction has two 8-byte loads or two 8-byte stores, the second at the first's
- *  address + 8 (LDP/STP of X or D registers), with only pure values computed in between. */
-function hasAccessPair(stmts: Stmt[]): boolean {
+/** Pairs of 8-byte accesses in an instruction: two loads or two stores, the second at the
+ *  first's address + 8 (LDP/STP of X or D registers), with only pure values computed in between.
+ *  `seconds`: the second's address value id → the first's; `firsts`: the first ones. */
+interface AccessPairs { seconds: Map<number, number>; firsts: Set<number> }
+function accessPairs(stmts: Stmt[]): AccessPairs {
+  const pairs: AccessPairs = { seconds: new Map(), firsts: new Set() };
   const defs = new Map<number, Stmt>();
   let first: Val | undefined, write = false;
+  const access = (addr: Val, w: boolean) => {
+    if (first && write === w && isPlus8(defs, addr, first)) { pairs.seconds.set(addr.id, first.id); pairs.firsts.add(first.id); first = undefined; } else { first = addr; write = w; }
+  };
   for (const s of stmts) {
     if (s.k === 'let') {
       defs.set(s.v.id, s);
-      if (s.node.k === 'load' && s.node.size === 8) {
-        if (first && !write && isPlus8(defs, s.node.addr, first)) return true;
-        first = s.node.addr; write = false;
-      } else if (s.node.k === 'call' || s.node.k === 'load') first = undefined;
-    } else if (s.k === 'store' && s.size === 8) {
-      if (first && write && isPlus8(defs, s.addr, first)) return true;
-      first = s.addr; write = true;
-    } else if (s.k !== 'setReg' && s.k !== 'setFlags') first = undefined;
+      if (s.node.k === 'load' && s.node.size === 8) access(s.node.addr, false);
+      else if (s.node.k === 'call' || s.node.k === 'load') first = undefined;
+    } else if (s.k === 'store' && s.size === 8) access(s.addr, true);
+    else if (s.k !== 'setReg' && s.k !== 'setFlags') first = undefined;
   }
-  return false;
+  return pairs;
 }
 function isPlus8(defs: Map<number, Stmt>, v: Val, base: Val): boolean {
   const d = defs.get(v.id);

@@ -60,14 +60,14 @@ export class InsnCodegen {
   emitFallthrough(): void { this.out.push(ret(num(0))); }
   /** A guest memory read M.<fn>(lo, hi) (the JIT overrides these two to record fault sites). */
   protected memRead(fn: string, args: Expr[]): Expr { return this.fresh(call(member(id('M'), fn), args)); }
-  /** An 8-byte read: the low word, then the high word the accessor left in M.hi. `_load` is the
-   *  IR value of the load (see loadWords). */
-  protected memRead64(fn: string, args: Expr[], _load: number): [Expr, Expr] {
+  /** An 8-byte read: the low word, then the high word the accessor left in M.hi. `_load` and
+   *  `_addr` are the IR values of the load (see loadWords) and of its address. */
+  protected memRead64(fn: string, args: Expr[], _load: number, _addr: number): [Expr, Expr] {
     const lo = this.memRead(fn, args);
     return [lo, this.fresh(member(id('M'), 'hi'))];
   }
-  /** A guest memory write M.<fn>(lo, hi, value…). */
-  protected memWrite(fn: string, args: Expr[]): void { this.out.push(exprSt(call(member(id('M'), fn), args))); }
+  /** A guest memory write M.<fn>(lo, hi, value…); `_addr` is the IR value of the address. */
+  protected memWrite(fn: string, args: Expr[], _addr: number): void { this.out.push(exprSt(call(member(id('M'), fn), args))); }
 
   // ----- machinery
   protected plus1(slot: Expr): Expr {
@@ -128,7 +128,7 @@ export class InsnCodegen {
         case 'setFlags': this.writeFlags(this.e(s.n), this.e(s.z), this.e(s.c), this.e(s.v)); break;
         case 'store': {
           const [al, ah] = this.p(s.addr);
-          this.memWrite(memName('w', s.size, s.attrs.unpriv), [al, ah, ...this.args([s.v])]);
+          this.memWrite(memName('w', s.size, s.attrs.unpriv), [al, ah, ...this.args([s.v])], s.addr.id);
           break;
         }
         case 'effect': this.out.push(exprSt(this.helper(s.fn, this.args(s.args)))); break;
@@ -208,7 +208,7 @@ export class InsnCodegen {
       }
       case 'load': {
         const [al, ah] = this.p(n.addr);
-        if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah], v.id);
+        if (n.size === 8) return this.memRead64(memName('r', 8, n.attrs.unpriv), [al, ah], v.id, n.addr.id);
         return this.memRead(memName('r', n.size, n.attrs.unpriv), [al, ah]);
       }
       case 'getV': return this.readV(n.r, n.i);
