@@ -24,13 +24,21 @@ export class RunCtx {
   }
 }
 
-/** Runs a unit: returns the index of the exit it left by (ExitInfo), or EXIT_FAULT; the pc it
- *  left for is in ctx.pcOut[0]. */
-export type UnitFn = (cpu: Cpu, ctx: RunCtx) => number;
+/** Runs a unit from the block with label `label` (a region's; a single block has none):
+ *  returns the index of the exit it left by (ExitInfo), or EXIT_FAULT; the pc it left for is in
+ *  ctx.pcOut[0]. */
+export type UnitFn = (cpu: Cpu, ctx: RunCtx, label: number) => number;
 
 export class Unit {
   fn: UnitFn = () => { throw new Error('unit not instantiated'); };
   dead = false;
+  /** Where fn starts: the label of the block at `pc` in its region (0 for a single block). */
+  label = 0;
+  /** An entry into another unit's region (its `host`): the same function from another block.
+   *  It holds no source of its own and is dropped with its host. */
+  host: Unit | undefined;
+  /** Entries into this unit's region made later (see host). */
+  readonly aliases: Unit[] = [];
   /** A region that runs on into a second page: that page's virtual page number and RAM page
    *  (-1: none), and the exec-cache generation in which that translation was last seen to hold. */
   vpage2 = -1;
@@ -54,6 +62,8 @@ export class Unit {
     readonly insns: number,
     /** Exits may be chained (false when the unit calls helpers that change the machine). */
     readonly chainOut: boolean,
+    /** Block pc → label, for a region (Compiled.labels). */
+    readonly labels?: Map<number, number>,
   ) {
     this.kinds = Uint8Array.from(exits, (e) => e.kind);
     this.froms = Float64Array.from(exits, (e) => e.from);
@@ -107,7 +117,7 @@ export class CodeCache {
       f.push(u);
     }
     this.liveUnits++;
-    this.srcBytes += u.src.length;
+    if (!u.host) this.srcBytes += u.src.length;
   }
 
   /** Links are not tracked from their target: the dispatcher ignores a link to a dead unit, and
@@ -122,8 +132,10 @@ export class CodeCache {
     u.dead = true;
     u.links.fill(undefined);
     this.liveUnits--;
-    this.srcBytes -= u.src.length;
+    if (!u.host) this.srcBytes -= u.src.length;
     this.unitsDropped++;
+    // Its entries from other blocks run its function, which is no longer valid either.
+    for (const a of u.aliases) this.drop(a);
   }
 
   /** Drops everything derived from a RAM page (its contents changed). */

@@ -57,7 +57,7 @@ export class JitChecker {
     let io = this.io;
     if (io === undefined || io.real !== mem.mmio) io = this.io = new MmioRecord(mem.mmio);
     io.reset();
-    const logJ = this.logged(() => { eJ = this.withPort(io.recorder, () => u.fn(cpu, ctx)); });
+    const logJ = this.logged(() => { eJ = this.withPort(io.recorder, () => u.fn(cpu, ctx, u.label)); });
     const pcJ = ctx.pcOut[0], nJ = ctx.n, faultJ = ctx.fault;
     const sJ = this.snap(this.sJ);
     const memJ = new Map<number, number>();

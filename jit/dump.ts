@@ -20,6 +20,11 @@ let made = new Set<string>();
 
 export function dumpUnit(dir: string, seq: number, u: Unit, decoder: Decoder): void {
   if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+  if (u.host) {   // no code of its own: say which unit's function it starts, and where
+    writeFileSync(join(dir, `${String(seq).padStart(5, '0')}-${u.name}@${u.pc.toString(16)}.js`),
+      `// entry ${seq}: ${hex(u.pc)} enters unit ${u.name} (entry ${hex(u.host.pc)}) at its block ${hex(u.pc)} (label ${u.label})\n`);
+    return;
+  }
   const header = [
     `// unit ${seq}: entry ${hex(u.pc)}, RAM page ${hex(u.ramPage)}, ${u.blocks.length} block(s), ${u.insns} instruction(s)`,
     ...unitDisasm(u, decoder).split('\n').map((l) => `//   ${l}`),

@@ -62,7 +62,7 @@ describe('--check-jit in system mode', () => {
   }
 
   it('reports a unit that corrupts one register write, with its code', async () => {
-    const { r, names } = await broken('fp', (f) => (cpu, ctx) => { const e = f(cpu, ctx); cpu.R[10] ^= 4; return e; });
+    const { r, names } = await broken('fp', (f) => (cpu, ctx, label) => { const e = f(cpu, ctx, label); cpu.R[10] ^= 4; return e; });
     expect(r.reason).toBe('exit');
     expect(r.exitCode).toBe(1);
     const m = /^--check-jit: unit (\S+) \(entry 0x[0-9a-f]+\) differs from the interpreter/.exec(r.message);
@@ -73,8 +73,8 @@ describe('--check-jit in system mode', () => {
 
   it('reports a unit that makes a device access the interpreter does not make', async () => {
     // An extra write to UARTDR after a unit of the mmu guest (its MMU is on by then).
-    const { r, out } = await broken('mmu', (f) => (cpu, ctx) => {
-      const e = f(cpu, ctx);
+    const { r, out } = await broken('mmu', (f) => (cpu, ctx, label) => {
+      const e = f(cpu, ctx, label);
       cpu.mem.mmio!.write(0xfe201000, 4, 0x21, 0);
       return e;
     });

@@ -33,7 +33,7 @@ describe('--check-jit', () => {
     expect(m.engine.stats().unitsChecked).toBeGreaterThan(0);
   });
 
-  function corrupted(patch: (f: (cpu: any, ctx: any) => number) => (cpu: any, ctx: any) => number): JitCheckError {
+  function corrupted(patch: (f: (cpu: any, ctx: any, label: number) => number) => (cpu: any, ctx: any, label: number) => number): JitCheckError {
     const m = machine({ engine: 'jit', checkJit: true, jitThreshold: 2 });
     load(m, 0x1000, STORE_LOOP);
     m.cpu.pc = 0x1000;
@@ -46,7 +46,7 @@ describe('--check-jit', () => {
   }
 
   it('stops at the first difference in a register, with pc, guest code and generated JS', () => {
-    const err = corrupted((f) => (cpu, ctx) => { const r = f(cpu, ctx); cpu.R[6] ^= 1; return r; });
+    const err = corrupted((f) => (cpu, ctx, label) => { const r = f(cpu, ctx, label); cpu.R[6] ^= 1; return r; });
     expect(err.report).toMatch(/unit u_100c \(entry 0x100c\) differs from the interpreter/);
     expect(err.report).toMatch(/x3: jit 0x[0-9a-f]{16}, interpreter 0x[0-9a-f]{16}/);
     expect(err.report).toMatch(/0x100c: 91000c63 {2}add\tx3, x3, #0x3/);
@@ -55,14 +55,14 @@ describe('--check-jit', () => {
   });
 
   it('reports a difference in memory the unit wrote', () => {
-    const err = corrupted((f) => (cpu, ctx) => { const r = f(cpu, ctx); cpu.mem.w8(0x9000, 0, 0x5a); return r; });
+    const err = corrupted((f) => (cpu, ctx, label) => { const r = f(cpu, ctx, label); cpu.mem.w8(0x9000, 0, 0x5a); return r; });
     expect(err.report).toMatch(/memory \[RAM 0x9000\]: jit 0x5a, interpreter 0x0/);
   });
 
   it('reports a difference in flags and in the instruction count', () => {
-    const flag = corrupted((f) => (cpu, ctx) => { const r = f(cpu, ctx); cpu.R[72] ^= 1; return r; });
+    const flag = corrupted((f) => (cpu, ctx, label) => { const r = f(cpu, ctx, label); cpu.R[72] ^= 1; return r; });
     expect(flag.report).toMatch(/flag C: jit/);
-    const count = corrupted((f) => (cpu, ctx) => { const r = f(cpu, ctx); ctx.n += 1; return r; });
+    const count = corrupted((f) => (cpu, ctx, label) => { const r = f(cpu, ctx, label); ctx.n += 1; return r; });
     expect(count.report).toMatch(/differs from the interpreter/);
   });
 
