@@ -179,10 +179,12 @@ export class Memory {
   }
   /** RAM offset of a virtual byte for an access (translating, filling the TLB). */
   addrOf(lo: number, hi: number, access: Access, unpriv = false): number {
-    if (access === Access.Exec && !unpriv) {
-      const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK;
-      if (this.xTagLo[i] === vpn && this.xTagHi[i] === hi) return this.xBase[i] + (lo & (PAGE_SIZE - 1));
-    } else if (unpriv && this.tlbSets !== undefined) {
+    if (!unpriv) {
+      const vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, off = lo & (PAGE_SIZE - 1);
+      if (access === Access.Read) { if (this.rTagLo[i] === vpn && this.rTagHi[i] === hi) return this.rBase[i] + off; }
+      else if (access === Access.Write) { if (this.wTagLo[i] === vpn && this.wTagHi[i] === hi) return this.wBase[i] + off; }
+      else if (this.xTagLo[i] === vpn && this.xTagHi[i] === hi) return this.xBase[i] + off;
+    } else if (this.tlbSets !== undefined) {
       const t = this.tlbSets[0], vpn = lo >>> PAGE_SHIFT, i = vpn & TLB_MASK, k = access === Access.Write ? 3 : 0;
       if (t[k][i] === vpn && t[k + 1][i] === hi) return t[k + 2][i] + (lo & (PAGE_SIZE - 1));
     }
@@ -199,18 +201,16 @@ export class Memory {
         default: this.hi = this.dv.getInt32(off + 4, true); return this.dv.getInt32(off, true);
       }
     }
-    // Crosses a page: translate both pages before reading anything.
-    const bytes: number[] = [];
-    const offs: number[] = [];
-    for (let k = 0; k < size; k++) {
-      const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
-      offs.push(this.addrOf(l, h, Access.Read, unpriv));
+    // Crosses a page: translate both pages before reading anything. Byte k is at
+    // (k < first ? o1 : o2) + k.
+    const first = this.crossing(lo, hi, size, Access.Read, unpriv);
+    const o1 = this.crossOff1, o2 = this.crossOff2 - first, u8 = this.u8;
+    let v = 0, h = 0;
+    for (let k = size - 1; k >= 0; k--) {
+      const b = u8[(k < first ? o1 : o2) + k];
+      if (k >= 4) h = (h << 8) | b; else v = (v << 8) | b;
     }
-    this.checkCrossingInRam(offs, lo, hi, Access.Read);
-    for (const o of offs) bytes.push(this.u8[o]);
-    let v = 0;
-    for (let k = Math.min(size, 4) - 1; k >= 0; k--) v = (v << 8) | bytes[k];
-    if (size === 8) this.hi = (bytes[7] << 24) | (bytes[6] << 16) | (bytes[5] << 8) | bytes[4];
+    if (size === 8) this.hi = h;
     return size === 4 || size === 8 ? v | 0 : v >>> 0;
   }
   private slowWrite(lo: number, hi: number, size: number, vlo: number, vhi: number, unpriv: boolean): void {
@@ -221,20 +221,26 @@ export class Memory {
       this.rawWrite(off, size, vlo, vhi);
       return;
     }
-    const offs: number[] = [];
-    for (let k = 0; k < size; k++) {
-      const l = (lo + k) | 0, h = (hi + ((l >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
-      offs.push(this.addrOf(l, h, Access.Write, unpriv));
-    }
-    this.checkCrossingInRam(offs, lo, hi, Access.Write);
-    for (let k = 0; k < size; k++) this.u8[offs[k]] = (k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4))) & 0xff;
+    const first = this.crossing(lo, hi, size, Access.Write, unpriv);
+    const o1 = this.crossOff1, o2 = this.crossOff2 - first, u8 = this.u8;
+    for (let k = 0; k < size; k++) u8[(k < first ? o1 : o2) + k] = (k < 4 ? vlo >>> (8 * k) : vhi >>> (8 * (k - 4))) & 0xff;
   }
-  /** A page-crossing access is unaligned, and Device memory (anything outside RAM) takes no
-   *  unaligned access whatever SCTLR_EL1.A says (Arm ARM, "Alignment of data accesses"): an alignment fault, before any
-   *  byte is read or written. */
-  private checkCrossingInRam(offs: number[], lo: number, hi: number, access: Access): void {
-    for (const o of offs) if (o >= this.ram.byteLength) throw new GuestFault('alignment', vaToBig(lo, hi), access);
+  /** RAM offsets of the two parts of an access that crosses into the next page (crossOff1: of
+   *  its first byte, crossOff2: of the first byte in the next page); returns how many bytes lie
+   *  in the first page. Both pages are translated, the first one first (a fault in the second is
+   *  reported at its first byte), before any byte is read or written. A page-crossing access is
+   *  unaligned, and Device memory (anything outside RAM) takes no unaligned access whatever
+   *  SCTLR_EL1.A says (Arm ARM, "Alignment of data accesses"): an alignment fault. */
+  private crossing(lo: number, hi: number, size: number, access: Access, unpriv: boolean): number {
+    const first = PAGE_SIZE - (lo & (PAGE_SIZE - 1));
+    const l2 = (lo + first) | 0, h2 = (hi + ((l2 >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+    const o1 = this.addrOf(lo, hi, access, unpriv), o2 = this.addrOf(l2, h2, access, unpriv);
+    if (o1 >= this.ram.byteLength || o2 >= this.ram.byteLength) throw new GuestFault('alignment', vaToBig(lo, hi), access);
+    this.crossOff1 = o1; this.crossOff2 = o2;
+    return first;
   }
+  private crossOff1 = 0;
+  private crossOff2 = 0;
   private mmioRead(pa: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): number {
     // Ports return unsigned values, so -1 is never a register value.
     const v = this.mmio ? this.mmio.read(pa, size) : -1;
