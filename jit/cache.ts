@@ -38,7 +38,7 @@ export class Unit {
    *  It holds no source of its own and is dropped with its host. */
   host: Unit | undefined;
   /** Entries into this unit's region made later (see host). */
-  readonly aliases: Unit[] = [];
+  readonly entries: Unit[] = [];
   /** A region that runs on into a second page: that page's virtual page number and RAM page
    *  (-1: none), and the exec-cache generation in which that translation was last seen to hold. */
   vpage2 = -1;
@@ -135,7 +135,7 @@ export class CodeCache {
     if (!u.host) this.srcBytes -= u.src.length;
     this.unitsDropped++;
     // Its entries from other blocks run its function, which is no longer valid either.
-    for (const a of u.aliases) this.drop(a);
+    for (const a of u.entries) this.drop(a);
   }
 
   /** Drops everything derived from a RAM page (its contents changed). */

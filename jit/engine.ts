@@ -400,10 +400,10 @@ class Jit implements JitEngine {
       const a = new Unit(b.pc, cp.ramPage, host.name, host.src, host.exits, host.sites, host.blocks, host.insns, host.chainOut, host.labels);
       a.label = host.labels!.get(b.pc)!;
       a.host = host;
-      if (host.aliases.length === 0) host.fn = this.instantiate(host, multiEntrySource(host.src, host.name, host.label));
+      if (host.entries.length === 0) host.fn = this.instantiate(host, multiEntrySource(host.src, host.name, host.label));
       a.fn = host.fn;
       a.vpage2 = host.vpage2; a.ram2 = host.ram2; a.okGen = host.okGen;
-      host.aliases.push(a);
+      host.entries.push(a);
       this.cache.add(cp, idx, a);
       if (this.kernelTier) this.interp.setArrivals(cp.ramPage, idx, HOT_MARK);
       this.st.entriesAdded++;
