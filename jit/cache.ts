@@ -70,6 +70,17 @@ export class Unit {
     this.links = new Array(exits.length).fill(undefined);
     this.linkGen = new Int32Array(exits.length);
   }
+
+  /** Another entry into this unit's region, at its block `pc` (see `host`): it shares the
+   *  unit's code, exits and second page, and starts at that block's label. */
+  entryAt(pc: number): Unit {
+    const a = new Unit(pc, this.ramPage, this.name, this.src, this.exits, this.sites, this.blocks, this.insns, this.chainOut, this.labels);
+    a.label = this.labels!.get(pc)!;
+    a.host = this;
+    a.vpage2 = this.vpage2; a.ram2 = this.ram2; a.okGen = this.okGen;
+    this.entries.push(a);
+    return a;
+  }
 }
 
 export class CodePage {

@@ -280,8 +280,8 @@ export class UnitTooBig extends Error {
 /** Only regions of up to this many instructions remember their TLB pages per access. Larger
  *  ones (vector's 73-instruction FP loops, sha256's and fft's regions of 100–200) ran their short
  *  benchmark runs 6–19% slower with them: the optimising compile of a unit grows with its locals
- *  and so does V8's warm-up; the loops of 10–50 instructions gained (crc32 +32%, fib +20%,
- *  memcpy +10%, matmul +6% over long runs). */
+ *  and so does V8's warm-up; the loops of 10–50 instructions gained (over long runs: crc32 +50%,
+ *  fib +14%, memcpy +13%, matmul +3%). */
 const TLB_SITE_CACHE_MAX_INSNS = 64;
 
 /** Rough unitSize per instruction of a region whose accesses are inline (the FP loops of the
@@ -292,13 +292,14 @@ const SIZE_PER_INSN_GUESS = 350;
 const INLINE_ACCESS_GROWTH = 240;
 
 /** Compiles the region within the size bound (unitLimits.sizeMax): with every load and store
- *  testing the TLB inline, remembering the last page per access, if that fits; then without
- *  remembering; otherwise inline in the hottest blocks (most executions before compiling: the
- *  inner loop) as far as their estimated growth fits, the rest through the accessors. (The
- *  remembered pages never cost a block its inline test: fft's inner loop, at the bound, ran 10%
- *  slower through the accessors than it gained.) A single block is compiled whatever its size;
- *  a larger region too big even without inline accesses throws UnitTooBig. A small region
- *  compiles once, a large one up to four times. */
+ *  testing the TLB inline, remembering the last page per access (regions of up to
+ *  TLB_SITE_CACHE_MAX_INSNS), if that fits; then without remembering; otherwise inline in the
+ *  hottest blocks (most executions before compiling: the inner loop) as far as their estimated
+ *  growth fits, the rest through the accessors. (The remembered pages never cost a block its
+ *  inline test: fft's inner loop, at the bound, ran 10% slower through the accessors than it
+ *  gained.) A single block is compiled whatever its size; a larger region too big even without
+ *  inline accesses throws UnitTooBig. A region compiles once when it fits with everything
+ *  inline, else up to three times. */
 export function compileBounded(blocks: Block[], entry: number, opts: CompileOptions): Compiled {
   const max = unitLimits.sizeMax;
   const insns = blocks.reduce((k, b) => k + b.jitLen, 0);

@@ -397,13 +397,10 @@ class Jit implements JitEngine {
     const host = b.succs.includes(b.pc)
       ? cp.list.find((x) => !x.dead && !x.host && x.labels?.has(b.pc) && x.ramPage === cp.ramPage) : undefined;
     if (host) {
-      const a = new Unit(b.pc, cp.ramPage, host.name, host.src, host.exits, host.sites, host.blocks, host.insns, host.chainOut, host.labels);
-      a.label = host.labels!.get(b.pc)!;
-      a.host = host;
+      // Its first extra entry: the host's function, started from an argument from now on.
       if (host.entries.length === 0) host.fn = this.instantiate(host, multiEntrySource(host.src, host.name, host.label));
+      const a = host.entryAt(b.pc);
       a.fn = host.fn;
-      a.vpage2 = host.vpage2; a.ram2 = host.ram2; a.okGen = host.okGen;
-      host.entries.push(a);
       this.cache.add(cp, idx, a);
       if (this.kernelTier) this.interp.setArrivals(cp.ramPage, idx, HOT_MARK);
       this.st.entriesAdded++;
