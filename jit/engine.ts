@@ -14,7 +14,7 @@ import { H } from '../src/ir/helpers.js';
 import { GuestFault, PAGE_SIZE, Access } from '../src/mem/memory.js';
 import { CodeCache, CodePage, RunCtx, Unit, type UnitFn } from './cache.js';
 import { compileBounded, multiEntrySource, siteTables, ExitKind, EXIT_FAULT, UnitTooBig, unitLimits, KERNEL_INLINE_MEMORY_MAX_INSNS, type Compiled } from './compile.js';
-import { analyseBlock, discoverBlock, selectRegion, MAX_REGION_INSNS, type Block } from './translator.js';
+import { analyseBlock, discoverBlock, selectRegion, regionLimits, type Block } from './translator.js';
 import { Unsupported } from './jitcodegen.js';
 import type { Insn } from './insn.js';
 import { JitChecker } from './check.js';
@@ -433,7 +433,7 @@ class Jit implements JitEngine {
     };
     let c: Compiled | undefined;
     const disasm = this.opts.jitDump || this.checker ? (i: Insn) => this.decoder.disasm(i.word, i.pc) : undefined;
-    let maxInsns = MAX_REGION_INSNS;
+    let maxInsns = regionLimits.maxInsns;
     for (let attempt = 0; attempt < 8 && !c; attempt++) {
       const blocks = selectRegion(b, blockAt, (x) => analyseBlock(x, this.decoder, (i) => this.compilable(i)), maxInsns);
       if (b.noCompile) break;

@@ -2,11 +2,12 @@
 // under unitLimits.sizeMax (V8 does not optimise a function past 61440 bytes of bytecode), by
 // testing the TLB inline only in the hottest blocks and, when even that is too big, by compiling
 // a smaller region (jit/translator.ts selectRegion's maxInsns). The guest must run exactly as in
-// the interpreter either way.
-import { afterEach, describe, expect, it } from 'vitest';
+// the interpreter either way. The loop here is longer than the default region cap
+// (MAX_REGION_INSNS), which the tests raise to build one large unit.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { machine, load, runToStop, state, type Machine } from './harness.js';
 import { compileBounded, unitLimits, unitSize, UNIT_SIZE_MAX, KERNEL_INLINE_MEMORY_MAX_INSNS } from '../../jit/compile.js';
-import { analyseBlock, discoverBlock, selectRegion, type Block } from '../../jit/translator.js';
+import { analyseBlock, discoverBlock, selectRegion, regionLimits, MAX_REGION_INSNS, type Block } from '../../jit/translator.js';
 import type { JitEngine } from '../../jit/engine.js';
 import type { Interpreter } from '../../src/interp/interpreter.js';
 import { getDecoder } from '../../src/isa/index.js';
@@ -40,8 +41,11 @@ function runBoth(iterations: number): { interp: Machine; jit: Machine } {
   return { interp, jit };
 }
 
+const LOOP_INSNS = 5 * BLOCKS + 2;
+
 describe('jit unit size bound', () => {
-  afterEach(() => { unitLimits.sizeMax = UNIT_SIZE_MAX; });
+  beforeEach(() => { regionLimits.maxInsns = LOOP_INSNS; });
+  afterEach(() => { unitLimits.sizeMax = UNIT_SIZE_MAX; regionLimits.maxInsns = MAX_REGION_INSNS; });
 
   it('counts the non-blank characters of the source', () => {
     expect(unitSize('a = 1;\n  b\t= 2;\r\n')).toBe(8);
@@ -80,6 +84,15 @@ describe('jit unit size bound', () => {
     // Every block of the loop body is compiled in some unit (the region was cut, not dropped).
     const compiled = new Set(us.flatMap((u) => u.blocks.map((b) => b.pc)));
     for (let k = 0; k < BLOCKS; k++) expect(compiled.has(0x1000 + 12 + 20 * k)).toBe(true);
+    expect(jit.engine.stats().chainHits).toBeGreaterThan(0);
+  });
+
+  it('by default cuts the loop into regions of at most MAX_REGION_INSNS instructions that chain', () => {
+    regionLimits.maxInsns = MAX_REGION_INSNS;
+    const { jit } = runBoth(300);
+    const us = units(jit);
+    expect(us.length).toBeGreaterThan(Math.floor(LOOP_INSNS / MAX_REGION_INSNS));
+    for (const u of us) expect(u.blocks.reduce((k, b) => k + b.jitLen, 0)).toBeLessThanOrEqual(MAX_REGION_INSNS);
     expect(jit.engine.stats().chainHits).toBeGreaterThan(0);
   });
 
