@@ -6,9 +6,10 @@
 // TLB inline in as many of its hottest blocks as fit, or has the engine select a smaller region.
 //
 //   function u_<pc>(cpu, ctx) {
+//     const VD = cpu.VF64, VW = cpu.V;                 // the views of the V file the unit reaches
 //     const R = cpu.R, M = cpu.mem;
 //     let x1l = R[2], x1h = R[3], …, zf = R[71];        // registers/flags the unit touches
-//     let v3_1 = cpu.V[13], v1d0 = cpu.VF64[2], …;      // V words reached through one view (vlocals.ts)
+//     let v3_1 = VW[13], v1d0 = VD[2], …;               // V words reached through one view (vlocals.ts)
 //     let n = ctx.n, pc = 0, e = 0, s = -1, L = <entry>;
 //     try { X: for (;;) switch (L) { case 0: if (n < K) {…exit…} n -= K; …; L = 1; continue X; … } }
 //     catch (err) { pc = SP[s]; n += SN[s]; if (SW[s] !== 1) {writeback X} if (!SW[s]) {writeback V} ctx.fault = err; P[0] = pc; return -1; }
@@ -243,7 +244,7 @@ export function compileRegion(blocks: Block[], entry: number, opts: CompileOptio
   const name = `u_${entry < 0 ? 'm' + (-entry).toString(16) : entry.toString(16)}`;
   const fn: E.FunctionDeclaration = {
     type: 'FunctionDeclaration', id: id(name), params: [id('cpu'), id('ctx')],
-    body: blk([...prologue, tryS, ...epilogue]),
+    body: blk([...u.viewDecls(), ...prologue, tryS, ...epilogue]),
   };
   const src = generate(fn, { comments: opts.disasm !== undefined });
   const size = unitSize(opts.disasm ? generate(fn) : src);

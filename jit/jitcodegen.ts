@@ -43,7 +43,10 @@ export const TLB_WRITE: [string, string][] = [['TWL', 'wTagLo'], ['TWH', 'wTagHi
 const MEM_SIZE: Record<string, number> = { r8: 1, r16: 2, r32: 4, r64: 8, w8: 1, w16: 2, w32: 4, w64: 8 };
 const lit = (v: boolean): Expr => ({ type: 'Literal', value: v });
 /** The cpu view a V local of each kind is loaded from and stored to. */
-const VIEW: Record<VKind, string> = { i: 'V', s: 'VF32', d: 'VF64' };
+const VIEW: Record<VKind, VView> = { i: 'V', s: 'VF32', d: 'VF64' };
+type VView = 'V' | 'VF32' | 'VF64';
+/** The unit local holding each view (UnitState.vView). */
+const VIEW_LOCAL: Record<VView, string> = { V: 'VW', VF32: 'VS', VF64: 'VD' };
 const blockSt = (body: St[]): St => ({ type: 'BlockStatement', body });
 
 /** Local names of a register operand (2 × slot). */
@@ -137,6 +140,16 @@ export class UnitState {
   /** Whether the unit may keep V words in locals (decided before generation). */
   vLocalsPlanned(): boolean { return this.regsInLocals && this.vPlan !== undefined && this.vPlan.any(); }
   /** The local holding word `w` of the V file reached as `kind`, or undefined (memory). */
+  /** The views of the V file the unit reaches, each read into a local at entry (VIEW_LOCAL):
+   *  a Cpu's views are fixed, and a local spares V8 loading the field and checking the object
+   *  at every access. */
+  readonly views = new Set<VView>();
+  vView(view: VView): Expr { this.views.add(view); return id(VIEW_LOCAL[view]); }
+  /** `const VW = cpu.V, …` for the views used (the last thing to build: after every access). */
+  viewDecls(): St[] {
+    if (this.views.size === 0) return [];
+    return [{ type: 'VariableDeclaration', kind: 'const', declarations: [...this.views].sort().map((v) => ({ type: 'VariableDeclarator', id: id(VIEW_LOCAL[v]), init: member(id('cpu'), v) })) }];
+  }
   useV(w: number, kind: VKind): string | undefined {
     if (!this.vLocalsPlanned() || this.vPlan!.kind(w) !== kind) return undefined;
     const name = vLocal(w, kind);
@@ -150,13 +163,13 @@ export class UnitState {
   vWritebackExprs(regs?: ReadonlySet<number>): Expr[] {
     return [...this.vWritten].sort().filter((name) => !regs || regs.has(vRegOf(this.vUsed.get(name)!))).map((name) => {
       const [kind, k] = this.vUsed.get(name)!;
-      const st = assign(index(member(id('cpu'), VIEW[kind]), num(k)), id(name)) as E.ExpressionStatement;
+      const st = assign(index(this.vView(VIEW[kind]), num(k)), id(name)) as E.ExpressionStatement;
       return kind === 'i' ? st.expression : logic('&&', bin('===', id(name), id(name)), st.expression);
     });
   }
   vLoadExprs(regs?: ReadonlySet<number>): Expr[] {
     return [...this.vUsed].filter(([, u]) => !regs || regs.has(vRegOf(u))).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([name, [kind, k]]) =>
-      (assign(id(name), index(member(id('cpu'), VIEW[kind]), num(k))) as E.ExpressionStatement).expression);
+      (assign(id(name), index(this.vView(VIEW[kind]), num(k))) as E.ExpressionStatement).expression);
   }
   /** Statements storing every written local back into cpu.R (and the V file). */
   writebackStmts(): St[] { return [...this.xWritebackStmts(), ...this.vWritebackExprs().map(exprSt)]; }
@@ -332,6 +345,7 @@ export class JitCodegen extends InsnCodegen {
   }
 
   // ----- V registers: words the plan keeps in locals (vlocals.ts), the rest through cpu.V…
+  protected override vView(view: VView): Expr { return this.u.vView(view); }
   /** The word index a literal cpu.V / VF32 / VF64 slot names (VF64 lane j: word 2j). */
   private vWord(slot: E.MemberExpression, lg: 0 | 2 | 3): number | undefined {
     const k = litValue(slot.property as Expr);

@@ -81,16 +81,18 @@ export class InsnCodegen {
     return id(name);
   }
   helper(fn: string, args: Expr[]): Expr { return call(member(id('H'), fn), [id('cpu'), ...args]); }
+  /** cpu.V, cpu.VF32 or cpu.VF64: a view of the V file (the JIT reads each once per unit). */
+  protected vView(view: 'V' | 'VF32' | 'VF64'): Expr { return member(id('cpu'), view); }
   /** cpu.V[r*4 + i]: one int32 word of a SIMD register (a constant index in JIT code). */
   protected vSlot(r: Val, i: number) {
     const re = this.e(r), k = litValue(re);
-    return index(member(id('cpu'), 'V'), k !== undefined ? num(k * 4 + i) : i ? bin('+', bin('<<', re, num(2)), num(i)) : bin('<<', re, num(2)));
+    return index(this.vView('V'), k !== undefined ? num(k * 4 + i) : i ? bin('+', bin('<<', re, num(2)), num(i)) : bin('<<', re, num(2)));
   }
   /** cpu.VF32[r*4 + i] or cpu.VF64[r*2 + i]: one float lane of a SIMD register. */
   protected vfSlot(r: Val, i: number, lg: 2 | 3) {
     const re = this.e(r), k = litValue(re), sh = lg === 3 ? 1 : 2;
     const base = k !== undefined ? num((k << sh) + i) : i ? bin('+', bin('<<', re, num(sh)), num(i)) : bin('<<', re, num(sh));
-    return index(member(id('cpu'), lg === 3 ? 'VF64' : 'VF32'), base);
+    return index(this.vView(lg === 3 ? 'VF64' : 'VF32'), base);
   }
   // V register accesses (the JIT keeps some words in unit locals instead).
   protected readV(r: Val, i: number): Expr { return this.fresh(this.vSlot(r, i)); }
