@@ -507,7 +507,7 @@ export class JitCodegen extends InsnCodegen {
   protected override memRead64(fn: string, args: Expr[], load: number, addr: number): [Expr, Expr] {
     if (MEM_SIZE[fn] !== 8 || !this.u.inlineMemory) return super.memRead64(fn, args, load, addr);
     this.mark(false);
-    const a = this.pairedAddr(addr, false) ?? this.tlbHit(args[0], args[1], 8, false, addr);
+    const a = this.pairedAddr(addr, false, args[0], args[1]) ?? this.tlbHit(args[0], args[1], 8, false, addr);
     const hit = bin('>=', a, num(0));
     const lo = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [a, lit(true)]), call(member(id('M'), fn), args)));
     const hi = this.fresh(cond(hit, call(member(id('DV'), 'getInt32'), [bin('+', a, num(4)), lit(true)]), member(id('M'), 'hi')));
@@ -524,7 +524,7 @@ export class JitCodegen extends InsnCodegen {
       super.memWrite(fn, args, addr);
       return;
     }
-    const a = (size === 8 ? this.pairedAddr(addr, true) : undefined) ?? this.tlbHit(args[0], args[1], size, true, addr);
+    const a = (size === 8 ? this.pairedAddr(addr, true, args[0], args[1]) : undefined) ?? this.tlbHit(args[0], args[1], size, true, addr);
     const fast: St[] = size === 1 ? [assign(index(id('U8'), a), args[2])]
       : size === 8 ? [exprSt(call(member(id('DV'), 'setInt32'), [a, args[2], lit(true)])), exprSt(call(member(id('DV'), 'setInt32'), [bin('+', a, num(4)), args[3], lit(true)]))]
       : [exprSt(call(member(id('DV'), size === 2 ? 'setUint16' : 'setInt32'), [a, args[2], lit(true)]))];
@@ -534,46 +534,53 @@ export class JitCodegen extends InsnCodegen {
    *  -1. `addr`: the IR value of the address, for 8-byte accesses. */
   private tlbHit(lo: Expr, hi: Expr, size: number, write: boolean, addr?: number): Expr {
     // The first 8-byte access of an LDP/STP-like pair tests the TLB for both (16 bytes in the
-    // page); the second then needs no test of its own (pairedAddr).
+    // page); the second then needs no test of its own (pairedAddr). When the 16 bytes straddle
+    // a page, each half tests its own 8 bytes, so that only an access that itself crosses the
+    // page calls the accessor (an unaligned copy meets one such pair per page and stream).
     const pairFirst = size === 8 && addr !== undefined && this.pairs.firsts.has(addr);
-    if (pairFirst) size = 16;
     if (write) this.u.usesStores = true; else this.u.usesLoads = true;
-    const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
-    let a: Expr;
-    if (this.u.tlbSiteCache) {
-      // In this site's last page (d: the offset from its start; the high words equal), else the
-      // TLB's entry, then remembered; the page-crossing bound as below.
-      const k = this.u.tlbSites++, cs = id(`c${k}s`), ch = id(`c${k}h`), cb = id(`c${k}b`);
-      const d = this.fresh(bin('|', bin('-', lo, cs), num(0)));
-      const vpn = bin('>>>', lo, num(12)), i = bin('&', vpn, num(TLB_SIZE - 1)), off = bin('&', lo, num(4095));
-      const remember = [assign(cs, bin('&', lo, num(-4096))), assign(ch, hi), assign(cb, index(id(tb), i))].map((st) => (st as E.ExpressionStatement).expression);
-      const fromTlb = cond(logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi)),
-        { type: 'SequenceExpression', expressions: [...remember, cond(bin('<=', off, num(4096 - size)), bin('+', cb, off), num(-1))] }, num(-1));
-      a = this.fresh(cond(logic('&&', bin('<=', bin('>>>', d, num(0)), num(4096 - size)), bin('===', hi, ch)), bin('+', cb, d), fromTlb));
-    } else {
-      const vpn = this.fresh(bin('>>>', lo, num(12)));
-      const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
-      const i = this.fresh(bin('&', vpn, num(TLB_SIZE - 1)));
-      let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
-      if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
-      a = this.fresh(cond(test, bin('+', index(id(tb), i), off), num(-1)));
-    }
-    this.lastAccess = pairFirst && a.type === 'Identifier' ? { addr: addr!, a, write } : undefined;
+    const both = this.u.tlbSiteCache ? this.siteTest(lo, hi, pairFirst ? 16 : size, write) : this.fresh(this.tlbTest(lo, hi, pairFirst ? 16 : size, write));
+    const a = pairFirst ? this.fresh(cond(bin('>=', both, num(0)), both, this.tlbTest(lo, hi, 8, write))) : both;
+    this.lastAccess = pairFirst && both.type === 'Identifier' ? { addr: addr!, both, write } : undefined;
     return a;
+  }
+  /** The TLB's entry for `size` bytes at lo:hi: RAM offset, or -1 (not held, or crosses the page). */
+  private tlbTest(lo: Expr, hi: Expr, size: number, write: boolean): Expr {
+    const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
+    const vpn = this.fresh(bin('>>>', lo, num(12)));
+    const off = size === 1 ? bin('&', lo, num(4095)) : this.fresh(bin('&', lo, num(4095)));
+    const i = this.fresh(bin('&', vpn, num(TLB_SIZE - 1)));
+    let test = logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi));
+    if (size > 1) test = logic('&&', test, bin('<=', off, num(4096 - size)));
+    return cond(test, bin('+', index(id(tb), i), off), num(-1));
+  }
+  /** tlbTest through a remembered page (UnitState.tlbSites): in this site's last page (d: the
+   *  offset from its start; the high words equal), else the TLB's entry, then remembered. */
+  private siteTest(lo: Expr, hi: Expr, size: number, write: boolean): Expr {
+    const [tl, th, tb] = (write ? TLB_WRITE : TLB_READ).map(([l]) => l);
+    const k = this.u.tlbSites++, cs = id(`c${k}s`), ch = id(`c${k}h`), cb = id(`c${k}b`);
+    const d = this.fresh(bin('|', bin('-', lo, cs), num(0)));
+    const vpn = bin('>>>', lo, num(12)), i = bin('&', vpn, num(TLB_SIZE - 1)), off = bin('&', lo, num(4095));
+    const remember = [assign(cs, bin('&', lo, num(-4096))), assign(ch, hi), assign(cb, index(id(tb), i))].map((st) => (st as E.ExpressionStatement).expression);
+    const fromTlb = cond(logic('&&', bin('===', index(id(tl), i), vpn), bin('===', index(id(th), i), hi)),
+      { type: 'SequenceExpression', expressions: [...remember, cond(bin('<=', off, num(4096 - size)), bin('+', cb, off), num(-1))] }, num(-1));
+    return this.fresh(cond(logic('&&', bin('<=', bin('>>>', d, num(0)), num(4096 - size)), bin('===', hi, ch)), bin('+', cb, d), fromTlb));
   }
 
   // ----- access pairs (LDP/STP of X registers): one TLB test for both accesses
   private pairs: AccessPairs = { seconds: new Map(), firsts: new Set() };
-  /** The first access of a pair just emitted: its address (IR value) and RAM offset local. */
-  private lastAccess: { addr: number; a: Expr; write: boolean } | undefined;
+  /** The first access of a pair just emitted: its address (IR value) and the local holding the
+   *  RAM offset of its 16-byte test (-1 when the pair's bytes are not all in one held page). */
+  private lastAccess: { addr: number; both: Expr; write: boolean } | undefined;
   /** RAM offset of the second access of a pair (at the first's address + 8, per the IR) right
-   *  after the first: that one tested 16 bytes in one page, so no carry into the high word can
-   *  have occurred and the second lies at its offset + 8. Undefined when this is not that access. */
-  private pairedAddr(addr: number, write: boolean): Expr | undefined {
+   *  after the first: when that one tested 16 bytes in one page, no carry into the high word can
+   *  have occurred and the second lies at its offset + 8; otherwise it tests its own 8 bytes.
+   *  Undefined when this is not that access. */
+  private pairedAddr(addr: number, write: boolean, lo: Expr, hi: Expr): Expr | undefined {
     const last = this.lastAccess;
     this.lastAccess = undefined;
     if (!last || last.write !== write || this.pairs.seconds.get(addr) !== last.addr) return undefined;
-    return this.fresh(cond(bin('>=', last.a, num(0)), bin('+', last.a, num(8)), num(-1)));
+    return this.fresh(cond(bin('>=', last.both, num(0)), bin('+', last.both, num(8)), this.tlbTest(lo, hi, 8, write)));
   }
 
   /** The 64-bit product inline (a call to H.mul_64 plus cpu.hi costs more than the arithmetic):

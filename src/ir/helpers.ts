@@ -167,10 +167,7 @@ export const H = {
     return 0;
   },
   /** DC ZVA: zero the naturally aligned 64-byte block. */
-  dczva(cpu: Cpu, lo: number, hi: number): void {
-    const base = lo & ~63;
-    for (let i = 0; i < 64; i += 8) cpu.mem.w64((base + i) | 0, hi, 0, 0);
-  },
+  dczva(cpu: Cpu, lo: number, hi: number): void { cpu.mem.zero64(lo & ~63, hi); },
   /** Barriers, IC/DC maintenance and hints that need the machine (ISB, IC IVAU, WFI…). */
   sys(cpu: Cpu, pc: number, op: number, lo: number, hi: number): void { cpu.env.sysOp(op, big(lo, hi), pc); },
   ...dpRegHelpers, ...ldstHelpers, ...branchHelpers, ...systemHelpers, ...simdHelpers,

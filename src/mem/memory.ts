@@ -310,6 +310,13 @@ export class Memory {
     }
     this.slowWrite(lo, hi, 8, vlo, vhi, false);
   }
+  /** DC ZVA: zeroes the 64 bytes at lo:hi (aligned to 64, so in one page), translating the page
+   *  once; outside RAM, as eight 8-byte stores. */
+  zero64(lo: number, hi: number): void {
+    const off = this.addrOf(lo, hi, Access.Write);
+    if (off < this.ram.byteLength) { this.u8.fill(0, off, off + 64); return; }
+    for (let i = 0; i < 64; i += 8) this.w64((lo + i) | 0, hi, 0, 0);
+  }
   // Unprivileged (LDTR/STTR) forms: checked against EL0 permissions on every access.
   ur8(lo: number, hi: number) { return this.slowRead(lo, hi, 1, true); }
   ur16(lo: number, hi: number) { return this.slowRead(lo, hi, 2, true); }
