@@ -51,7 +51,7 @@ describe('dc zva', () => {
     expect(state(jit, [[0x5000, 0x100]])).toEqual(state(interp, [[0x5000, 0x100]]));
   });
 
-  it('faults (translation, in the block's page) when that page is unmapped', () => {
+  it('faults (translation, in the page of the block) when that page is unmapped', () => {
     const [interp, jit] = runBoth(0x6048, 6);
     expect(interp.faults.map(([k, a]) => [k, a])).toEqual([['translation', 0x6000n]]);
     expect(state(jit)).toEqual(state(interp));
