@@ -25,6 +25,8 @@ import { dumpUnit } from './dump.js';
 // so code must run thousands of times to pay back; at 100, programs of ~1M instructions ran
 // slower under the JIT than under the interpreter (qsort, printf_ints).
 export const DEFAULT_THRESHOLD = 2000;
+/** The most instructions one run() call hands to units (their counter `n` is an int32). */
+export const RUN_BUDGET_MAX = 2 ** 30;
 /** The default in system mode once the guest has shown a kernel-sized code footprint
  *  (SYSTEM_FOOTPRINT distinct blocks; the bare-metal test guests run under 250, a Linux boot
  *  ~40K), counted then as taken-jump arrivals in the interpreter's loop (coldInterp). Few kernel
@@ -115,8 +117,11 @@ class Jit implements JitEngine {
     };
   }
 
+  /** Runs up to `budget` instructions (at most RUN_BUDGET_MAX per call: units count in int32);
+   *  returns how many ran. */
   run(budget: number): number {
     const ctx = this.ctx, cpu = this.cpu, st = this.st;
+    budget = Math.min(budget, RUN_BUDGET_MAX);
     ctx.n = budget;
     this.pc = cpu.pc;
     this.flushX();

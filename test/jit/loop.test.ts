@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { machine, load, runToStop, state } from './harness.js';
+import { RUN_BUDGET_MAX } from '../../jit/engine.js';
 
 // x0 = 0; x1 = 1000; x2 = 0x1234; loop: x3 = x2 ^ x0; x0 += x3 >> 3; x2 = x2*x0 + x1; x1--; bne
 const LOOP = [
@@ -22,6 +23,20 @@ describe('jit loop', () => {
     expect(a.cpu.icount).toBe(3 + 5 * 1000 + 1);   // the brk that stops counts, as in the interpreter
     console.log(b.engine.stats());
   });
+});
+
+describe('jit budget', () => {
+  it('takes a budget beyond the int32 range (units count in int32: run() hands them at most RUN_BUDGET_MAX)', () => {
+    const a = machine({ engine: 'interp' }), b = machine({ engine: 'jit', jitThreshold: 2 });
+    for (const m of [a, b]) { load(m, 0x1000, LOOP); m.cpu.pc = 0x1000; runToStop(m, 3e9); }
+    expect(b.stop?.message).toContain('brk');
+    expect(state(b)).toEqual(state(a));
+    const c = machine({ engine: 'jit', jitThreshold: 2 });
+    load(c, 0x1000, LOOP.slice(0, 8).concat([0x17fffffd]));   // the loop, then b .-12 back into it (no brk)
+    c.cpu.pc = 0x1000;
+    expect(c.engine.run(2 ** 31 + 5)).toBe(RUN_BUDGET_MAX);
+    expect(c.cpu.icount).toBe(RUN_BUDGET_MAX);
+  }, 60_000);
 });
 
 describe('jit code cache bound', () => {
