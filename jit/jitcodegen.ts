@@ -139,7 +139,6 @@ export class UnitState {
 
   /** Whether the unit may keep V words in locals (decided before generation). */
   vLocalsPlanned(): boolean { return this.regsInLocals && this.vPlan !== undefined && this.vPlan.any(); }
-  /** The local holding word `w` of the V file reached as `kind`, or undefined (memory). */
   /** The views of the V file the unit reaches, each read into a local at entry (VIEW_LOCAL):
    *  a Cpu's views are fixed, and a local spares V8 loading the field and checking the object
    *  at every access. */
@@ -150,6 +149,7 @@ export class UnitState {
     if (this.views.size === 0) return [];
     return [{ type: 'VariableDeclaration', kind: 'const', declarations: [...this.views].sort().map((v) => ({ type: 'VariableDeclarator', id: id(VIEW_LOCAL[v]), init: member(id('cpu'), v) })) }];
   }
+  /** The local holding word `w` of the V file reached as `kind`, or undefined (memory). */
   useV(w: number, kind: VKind): string | undefined {
     if (!this.vLocalsPlanned() || this.vPlan!.kind(w) !== kind) return undefined;
     const name = vLocal(w, kind);
