@@ -4,7 +4,7 @@
 // unit's catch handler knows the faulting instruction, and jumps become the region's control flow.
 import type * as E from 'estree';
 import type { FlagName, Stmt, Val } from '../src/ir/ir.js';
-import { InsnCodegen, liveValues, type LoadWord } from '../src/ir/codegen.js';
+import { InsnCodegen, liveValues, type LoadWord, type VView } from '../src/ir/codegen.js';
 import { assign, bin, call, cond, constDecl, exprSt, id, ifSt, index, litValue, logic, member, num, type Expr, type St } from '../src/ir/estree.js';
 import { TLB_SIZE } from '../src/mem/memory.js';
 import { FLAG_INDEX, SLOT_SINK, SLOT_ZR } from '../src/cpu/state.js';
@@ -44,7 +44,6 @@ const MEM_SIZE: Record<string, number> = { r8: 1, r16: 2, r32: 4, r64: 8, w8: 1,
 const lit = (v: boolean): Expr => ({ type: 'Literal', value: v });
 /** The cpu view a V local of each kind is loaded from and stored to. */
 const VIEW: Record<VKind, VView> = { i: 'V', s: 'VF32', d: 'VF64' };
-type VView = 'V' | 'VF32' | 'VF64';
 /** The unit local holding each view (UnitState.vView). */
 const VIEW_LOCAL: Record<VView, string> = { V: 'VW', VF32: 'VS', VF64: 'VD' };
 const blockSt = (body: St[]): St => ({ type: 'BlockStatement', body });

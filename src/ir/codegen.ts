@@ -22,6 +22,9 @@ const or0 = (e: Expr) => bin('|', e, num(0));
 const u32 = (e: Expr) => (litValue(e) !== undefined ? num(litValue(e)! >>> 0) : bin('>>>', e, num(0)));
 const toBool = (e: Expr) => or0(e);
 
+/** The Cpu views of the V file that generated code indexes. */
+export type VView = 'V' | 'VF32' | 'VF64';
+
 export class InsnCodegen {
   out: St[] = [];
   private vals = new Map<number, CgVal>();
@@ -82,7 +85,7 @@ export class InsnCodegen {
   }
   helper(fn: string, args: Expr[]): Expr { return call(member(id('H'), fn), [id('cpu'), ...args]); }
   /** cpu.V, cpu.VF32 or cpu.VF64: a view of the V file (the JIT reads each once per unit). */
-  protected vView(view: 'V' | 'VF32' | 'VF64'): Expr { return member(id('cpu'), view); }
+  protected vView(view: VView): Expr { return member(id('cpu'), view); }
   /** cpu.V[r*4 + i]: one int32 word of a SIMD register (a constant index in JIT code). */
   protected vSlot(r: Val, i: number) {
     const re = this.e(r), k = litValue(re);
